@@ -1,0 +1,128 @@
+/* Model `bidir` (spec: the published "bidirect2"): image -> H hidden -> C
+ * outputs, A is D x H, B is H x C, both input-major.  Per step:
+ *   h = GReLU(x.A), o = GReLU(h.B), e = GReLU(B.y),
+ *   k = argmax(alpha*h + beta*e), nudge column k of A toward x and row k of
+ *   B toward y. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fingerprint.h"
+#include "model.h"
+
+typedef struct bidir {
+    bdc_config cfg;
+    const bdc_kernels *k;
+    size_t D, H, C;
+    float *A, *B;
+    float *h, *e, *o, *column;
+    uint32_t *h_idx; /* non-zeros of h, the sparse input of h.B */
+    float *h_val;
+    float onehot[BDC_CLASSES];
+} bidir;
+
+static void destroy(bdc_model *m)
+{
+    bidir *b = (bidir *)m;
+    if (!b) return;
+    free(b->A); free(b->B); free(b->h); free(b->e); free(b->o);
+    free(b->column); free(b->h_idx); free(b->h_val);
+    free(b);
+}
+
+static bdc_model *create(const bdc_config *cfg, size_t dim, const bdc_kernels *k)
+{
+    bidir *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->cfg = *cfg;
+    b->k = k;
+    b->D = dim;
+    b->H = cfg->hidden;
+    b->C = BDC_CLASSES;
+    b->A = malloc(b->D * b->H * sizeof *b->A);
+    b->B = malloc(b->H * b->C * sizeof *b->B);
+    b->h = malloc(b->H * sizeof *b->h);
+    b->e = malloc(b->H * sizeof *b->e);
+    b->o = malloc(b->C * sizeof *b->o);
+    b->column = malloc(b->D * sizeof *b->column);
+    b->h_idx = malloc(b->H * sizeof *b->h_idx);
+    b->h_val = malloc(b->H * sizeof *b->h_val);
+    if (!b->A || !b->B || !b->h || !b->e || !b->o || !b->column || !b->h_idx ||
+        !b->h_val) {
+        destroy((bdc_model *)b);
+        return NULL;
+    }
+    const float init = (float)cfg->init;
+    for (size_t i = 0; i < b->D * b->H; i++) b->A[i] = init;
+    for (size_t i = 0; i < b->H * b->C; i++) b->B[i] = init;
+    return (bdc_model *)b;
+}
+
+/* h = GReLU(x.A); o = GReLU(h.B); returns argmax(o). */
+static int forward(bidir *b, const bdc_sample *s)
+{
+    const bdc_kernels *k = b->k;
+    k->activate_sparse(s->idx, s->val, s->nnz, b->A, b->H, b->H, b->h);
+    k->grelu(b->h, b->H);
+    size_t nnz = 0;
+    for (size_t j = 0; j < b->H; j++)
+        if (b->h[j] != 0.0f) {
+            b->h_idx[nnz] = (uint32_t)j;
+            b->h_val[nnz++] = b->h[j];
+        }
+    k->activate_sparse(b->h_idx, b->h_val, nnz, b->B, b->C, b->C, b->o);
+    k->grelu(b->o, b->C);
+    return (int)bdc_argmax_first(b->o, b->C);
+}
+
+static int train_step(bdc_model *m, const bdc_sample *s, uint64_t n)
+{
+    bidir *b = (bidir *)m;
+    const bdc_kernels *k = b->k;
+    const size_t D = b->D, H = b->H, C = b->C;
+    const int predicted = forward(b, s);
+
+    /* e = GReLU(B.y): with y one-hot, the sum over classes is the label's
+     * column of B (0 + w*1, the zero terms skipped). */
+    for (size_t j = 0; j < H; j++)
+        b->e[j] = 0.0f + b->B[j * C + (size_t)s->label] * 1.0f;
+    k->grelu(b->e, H);
+
+    const size_t win = k->winner(b->h, b->e, H, (float)b->cfg.alpha,
+                                 (float)b->cfg.beta);
+    const double lr = bdc_learning_rate(&b->cfg, n);
+
+    /* Column `win` of A is strided: gather, nudge, scatter (exact copies). */
+    const bdc_nudge_coef cx = bdc_nudge_coef_make(lr, b->cfg.q_input, b->cfg.decay);
+    for (size_t i = 0; i < D; i++) b->column[i] = b->A[i * H + win];
+    k->nudge(b->column, s->dense, D, &cx);
+    for (size_t i = 0; i < D; i++) b->A[i * H + win] = b->column[i];
+
+    memset(b->onehot, 0, sizeof b->onehot);
+    b->onehot[s->label] = 1.0f;
+    const bdc_nudge_coef cy = bdc_nudge_coef_make(lr, b->cfg.q_label, b->cfg.decay);
+    k->nudge(b->B + win * C, b->onehot, C, &cy);
+    return predicted;
+}
+
+static int predict(bdc_model *m, const bdc_sample *s)
+{
+    return forward((bidir *)m, s);
+}
+
+/* A (D x H, row-major) then B (H x C, row-major). */
+static uint64_t fingerprint(const bdc_model *m)
+{
+    const bidir *b = (const bidir *)m;
+    uint64_t h = bdc_fnv1a64_floats(BDC_FNV1A64_INIT, b->A, b->D * b->H);
+    return bdc_fnv1a64_floats(h, b->B, b->H * b->C);
+}
+
+static size_t parameter_count(const bdc_model *m)
+{
+    const bidir *b = (const bidir *)m;
+    return b->D * b->H + b->H * b->C;
+}
+
+const bdc_model_ops bdc_model_bidir = {
+    "bidir", create, train_step, predict, fingerprint, parameter_count, destroy,
+};

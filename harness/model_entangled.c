@@ -1,0 +1,135 @@
+/* Model `entangled` (spec: the published "bidirect"; also the learner of
+ * `binconv`): H twin neurons, A is D x H (image side), L is C x H (label
+ * side), both input-major.  Per step:
+ *   a = GReLU(x.A), b = GReLU(y.L), prediction argmax(a.L^T),
+ *   k = argmax(alpha*a + beta*b), nudge column k of A toward x (q_input) and
+ *   column k of L toward y (q_label). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fingerprint.h"
+#include "model.h"
+
+typedef struct entangled {
+    bdc_config cfg;
+    const bdc_kernels *k;
+    size_t D, H, C;
+    float *A, *L;
+    float *a, *b, *column;
+    uint32_t *a_idx;
+    float *a_val;
+    float onehot[BDC_CLASSES];
+} entangled;
+
+static void destroy(bdc_model *m)
+{
+    entangled *t = (entangled *)m;
+    if (!t) return;
+    free(t->A); free(t->L); free(t->a); free(t->b); free(t->column);
+    free(t->a_idx); free(t->a_val);
+    free(t);
+}
+
+static bdc_model *create(const bdc_config *cfg, size_t dim, const bdc_kernels *k)
+{
+    entangled *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->cfg = *cfg;
+    t->k = k;
+    t->D = dim;
+    t->H = cfg->hidden;
+    t->C = BDC_CLASSES;
+    t->A = malloc(t->D * t->H * sizeof *t->A);
+    t->L = malloc(t->C * t->H * sizeof *t->L);
+    t->a = malloc(t->H * sizeof *t->a);
+    t->b = malloc(t->H * sizeof *t->b);
+    t->column = malloc(t->D * sizeof *t->column);
+    t->a_idx = malloc(t->H * sizeof *t->a_idx);
+    t->a_val = malloc(t->H * sizeof *t->a_val);
+    if (!t->A || !t->L || !t->a || !t->b || !t->column || !t->a_idx || !t->a_val) {
+        destroy((bdc_model *)t);
+        return NULL;
+    }
+    const float init = (float)cfg->init;
+    for (size_t i = 0; i < t->D * t->H; i++) t->A[i] = init;
+    for (size_t i = 0; i < t->C * t->H; i++) t->L[i] = init;
+    return (bdc_model *)t;
+}
+
+/* a = GReLU(x.A); returns argmax over classes c of sum_j a_j * L[c][j]. */
+static int forward(entangled *t, const bdc_sample *s)
+{
+    const size_t H = t->H;
+    t->k->activate_sparse(s->idx, s->val, s->nnz, t->A, H, H, t->a);
+    t->k->grelu(t->a, H);
+    size_t nnz = 0;
+    for (size_t j = 0; j < H; j++)
+        if (t->a[j] != 0.0f) {
+            t->a_idx[nnz] = (uint32_t)j;
+            t->a_val[nnz++] = t->a[j];
+        }
+    float score[BDC_CLASSES];
+    for (size_t c = 0; c < t->C; c++) {
+        const float *row = t->L + c * H;
+        float sum = 0.0f;
+        for (size_t q = 0; q < nnz; q++)
+            sum = sum + t->a_val[q] * row[t->a_idx[q]];
+        score[c] = sum;
+    }
+    return (int)bdc_argmax_first(score, t->C);
+}
+
+static int train_step(bdc_model *m, const bdc_sample *s, uint64_t n)
+{
+    entangled *t = (entangled *)m;
+    const bdc_kernels *k = t->k;
+    const size_t D = t->D, H = t->H, C = t->C;
+    const int predicted = forward(t, s);
+
+    /* b = GReLU(y.L): y one-hot is the sparse input {label: 1}. */
+    const uint32_t label = (uint32_t)s->label;
+    const float one = 1.0f;
+    k->activate_sparse(&label, &one, 1, t->L, H, H, t->b);
+    k->grelu(t->b, H);
+
+    const size_t win = k->winner(t->a, t->b, H, (float)t->cfg.alpha,
+                                 (float)t->cfg.beta);
+    const double lr = bdc_learning_rate(&t->cfg, n);
+
+    const bdc_nudge_coef cx = bdc_nudge_coef_make(lr, t->cfg.q_input, t->cfg.decay);
+    for (size_t i = 0; i < D; i++) t->column[i] = t->A[i * H + win];
+    k->nudge(t->column, s->dense, D, &cx);
+    for (size_t i = 0; i < D; i++) t->A[i * H + win] = t->column[i];
+
+    memset(t->onehot, 0, sizeof t->onehot);
+    t->onehot[s->label] = 1.0f;
+    float lcol[BDC_CLASSES];
+    const bdc_nudge_coef cy = bdc_nudge_coef_make(lr, t->cfg.q_label, t->cfg.decay);
+    for (size_t c = 0; c < C; c++) lcol[c] = t->L[c * H + win];
+    k->nudge(lcol, t->onehot, C, &cy);
+    for (size_t c = 0; c < C; c++) t->L[c * H + win] = lcol[c];
+    return predicted;
+}
+
+static int predict(bdc_model *m, const bdc_sample *s)
+{
+    return forward((entangled *)m, s);
+}
+
+/* A (D x H, row-major) then L (C x H, row-major). */
+static uint64_t fingerprint(const bdc_model *m)
+{
+    const entangled *t = (const entangled *)m;
+    uint64_t h = bdc_fnv1a64_floats(BDC_FNV1A64_INIT, t->A, t->D * t->H);
+    return bdc_fnv1a64_floats(h, t->L, t->C * t->H);
+}
+
+static size_t parameter_count(const bdc_model *m)
+{
+    const entangled *t = (const entangled *)m;
+    return t->D * t->H + t->C * t->H;
+}
+
+const bdc_model_ops bdc_model_entangled = {
+    "entangled", create, train_step, predict, fingerprint, parameter_count, destroy,
+};

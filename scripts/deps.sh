@@ -1,0 +1,47 @@
+#!/bin/sh
+# Installs the Debian packages a bdc target needs, when they are missing.
+# usage: scripts/deps.sh GROUP...   (groups: build test data bench plots cross reference)
+# An entry PACKAGE:COMMAND is satisfied by COMMAND on the PATH too (npm often
+# comes with a nodejs that is not Debian's).
+set -eu
+
+packages_for() {
+    case "$1" in
+    build)     echo "gcc make pkg-config libsimde-dev libhwloc-dev zlib1g-dev" ;;
+    test)      echo "check" ;;
+    data)      echo "npm:npm dataset-fashion-mnist" ;;
+    bench)     echo "g++ libbenchmark-dev" ;;
+    plots)     echo "gnuplot-nox" ;;
+    cross)     echo "gcc-aarch64-linux-gnu qemu-user" ;;
+    reference) echo "python3-numpy" ;;
+    *) echo "scripts/deps.sh: unknown group '$1'" >&2; exit 2 ;;
+    esac
+}
+
+missing=""
+for group in "$@"; do
+    for entry in $(packages_for "$group"); do
+        p=${entry%%:*}
+        cmd=${entry#*:}
+        if [ "$cmd" != "$entry" ] && command -v "$cmd" >/dev/null 2>&1; then
+            continue
+        fi
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+            missing="$missing $p"
+        fi
+    done
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "bdc: missing Debian packages:$missing" >&2
+    echo "bdc: install them (e.g. sudo apt-get install$missing) and run make again" >&2
+    exit 1
+fi
+echo "bdc: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+if ! apt-get install -y -qq $missing >/dev/null; then
+    echo "bdc: could not install$missing with apt-get; install them by hand" >&2
+    exit 1
+fi
