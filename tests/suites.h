@@ -7,7 +7,8 @@
 
 #define BDC_TEST_SUITES(X) \
     X(dispatch) \
-    X(idx)
+    X(idx) \
+    X(e2e)
 
 #define BDC_DECLARE_SUITE(name) Suite *bdc_suite_##name(void);
 BDC_TEST_SUITES(BDC_DECLARE_SUITE)
