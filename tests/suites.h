@@ -8,7 +8,8 @@
 #define BDC_TEST_SUITES(X) \
     X(dispatch) \
     X(idx) \
-    X(e2e)
+    X(e2e) \
+    X(spec)
 
 #define BDC_DECLARE_SUITE(name) Suite *bdc_suite_##name(void);
 BDC_TEST_SUITES(BDC_DECLARE_SUITE)
