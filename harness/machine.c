@@ -227,7 +227,13 @@ static void read_topology(hwloc_topology_t t, bdc_machine *m)
         m->cores_allowed = m->cores;
         m->pus_allowed = m->pus;
     }
+    /* hwloc counts memory attached to NUMA nodes; some VMs add memory the
+     * nodes do not list (seen here: 5 GB in node 0 of a 24 GiB guest), so
+     * the larger of that and the OS's count is the machine's memory. */
     m->memory = hwloc_get_root_obj(t)->total_memory;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0 && (uint64_t)pages * (uint64_t)page > m->memory)
+        m->memory = (uint64_t)pages * (uint64_t)page;
     COPY(m->cpu_vendor, info_of(t, "CPUVendor"));
     COPY(m->cpu_family, info_of(t, "CPUFamilyNumber"));
     COPY(m->cpu_model_number, info_of(t, "CPUModelNumber"));
