@@ -11,12 +11,18 @@ LDFLAGS  ?=
 V        ?= 0
 
 ARCH := $(shell $(CC) -dumpmachine | cut -d- -f1)
-COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# The commit the binary is built from, "-dirty" when the tree has changes.
+# build/commit.h is rewritten only when that changes, so -MMD rebuilds exactly
+# the files that print it.
+COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+$(shell mkdir -p build && echo '#define BDC_COMMIT "$(COMMIT)"' > build/commit.h.new && \
+  (cmp -s build/commit.h.new build/commit.h || mv build/commit.h.new build/commit.h); \
+  rm -f build/commit.h.new)
 
 # Never -ffast-math: subnormals are kept and no operation may be fused.
 BDC_CFLAGS := -std=gnu11 -ffp-contract=off -fno-fast-math -fno-math-errno \
               -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 \
-              -MMD -MP -DBDC_COMMIT='"$(COMMIT)"' \
+              -MMD -MP -I$(CURDIR)/build \
               -DBDC_DEFAULT_DATA_DIR='"$(CURDIR)/data"'
 BDC_LIBS   := -lhwloc -lz -lm
 BDC_BASE_CFLAGS := $(BDC_CFLAGS) # without the sanitizers (cross builds)

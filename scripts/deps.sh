@@ -10,7 +10,7 @@ set -eu
 packages_for() {
     case "$1" in
     build)     echo "gcc make pkg-config libsimde-dev libhwloc-dev zlib1g-dev" ;;
-    test)      echo "check" ;;
+    test)      echo "check python3:python3" ;;
     data)      echo "npm:npm dataset-fashion-mnist" ;;
     bench)     echo "g++ libbenchmark-dev" ;;
     plots)     echo "gnuplot-nox" ;;

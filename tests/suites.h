@@ -15,6 +15,7 @@
     X(kernels)
 
 #define BDC_PROGRAM_SUITES(X) \
+    X(machine)                \
     X(families)
 
 #ifdef BDC_TEST_KERNELS_ONLY
