@@ -9,15 +9,21 @@
  * written as a hex float; the comments show the steps.  Several cases are
  * chosen so that a tempting shortcut gives other bits: the GReLU threshold
  * taken as a float product, a fused multiply-add, another summation order,
- * coefficients computed in float, a -0 where the spec gives +0. */
+ * coefficients computed in float, a -0 where the spec gives +0.
+ *
+ * The kernel cases and the coefficients need only kernels/, so this suite
+ * also runs in `make test-aarch64` (BDC_TEST_KERNELS_ONLY), without the
+ * harness parts: the schedule, argmax, the published constants, binconv. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef BDC_TEST_KERNELS_ONLY
 #include "../harness/binconv.h"
 #include "../harness/model.h"
+#endif
 #include "../kernels/dispatch.h"
 #include "../kernels/kernels.h"
 #include "suites.h"
@@ -345,24 +351,7 @@ START_TEST(sum_starts_at_plus_zero_and_keeps_subnormals)
 }
 END_TEST
 
-/* --- schedule, coefficients, argmax, published constants ---------------------- */
-
-START_TEST(learning_rate_schedule)
-{
-    bdc_config cfg;
-    /* lr(n) = 0.03 * 8000 / (8000 + n) in double, in that order. */
-    ck_assert_int_eq(bdc_config_defaults("bidir", &cfg), 0);
-    ck_assert(bdc_learning_rate(&cfg, 0) == 0x1.eb851eb851eb8p-6);     /* 0.03 */
-    ck_assert(bdc_learning_rate(&cfg, 1) == 0x1.eb7564b1007aep-6);
-    ck_assert(bdc_learning_rate(&cfg, 8000) == 0x1.eb851eb851eb8p-7);  /* 0.015 */
-    ck_assert(bdc_learning_rate(&cfg, 479999) == 0x1.01d8da9ca2b6bp-11);
-    /* lr(n) = 0.04 * 4000 / (4000 + n). */
-    ck_assert_int_eq(bdc_config_defaults("entangled", &cfg), 0);
-    ck_assert(bdc_learning_rate(&cfg, 0) == 0x1.47ae147ae147bp-5);     /* 0.04 */
-    ck_assert(bdc_learning_rate(&cfg, 4000) == 0x1.47ae147ae147bp-6);  /* 0.02 */
-    ck_assert(bdc_learning_rate(&cfg, 179999) == 0x1.c7e7b3beb6cdfp-11);
-}
-END_TEST
+/* --- coefficients -------------------------------------------------------------- */
 
 static void check_coef(double lr, double q, double decay, bdc_nudge_coef want,
                        const char *what)
@@ -391,6 +380,27 @@ START_TEST(coefficient_rounding)
     const bdc_nudge_coef ent_last = {0x1.118b06p-10f, 0x1.c7e7b4p-10f, 0x1.6cb95cp-11f,
                                      0x1.f8d4fep-1f};
     check_coef(0x1.c7e7b3beb6cdfp-11, 1.2, 0.986, ent_last, "coef(entangled, n=179999)");
+}
+END_TEST
+
+#ifndef BDC_TEST_KERNELS_ONLY
+
+/* --- schedule, argmax, published constants ------------------------------------- */
+
+START_TEST(learning_rate_schedule)
+{
+    bdc_config cfg;
+    /* lr(n) = 0.03 * 8000 / (8000 + n) in double, in that order. */
+    ck_assert_int_eq(bdc_config_defaults("bidir", &cfg), 0);
+    ck_assert(bdc_learning_rate(&cfg, 0) == 0x1.eb851eb851eb8p-6);     /* 0.03 */
+    ck_assert(bdc_learning_rate(&cfg, 1) == 0x1.eb7564b1007aep-6);
+    ck_assert(bdc_learning_rate(&cfg, 8000) == 0x1.eb851eb851eb8p-7);  /* 0.015 */
+    ck_assert(bdc_learning_rate(&cfg, 479999) == 0x1.01d8da9ca2b6bp-11);
+    /* lr(n) = 0.04 * 4000 / (4000 + n). */
+    ck_assert_int_eq(bdc_config_defaults("entangled", &cfg), 0);
+    ck_assert(bdc_learning_rate(&cfg, 0) == 0x1.47ae147ae147bp-5);     /* 0.04 */
+    ck_assert(bdc_learning_rate(&cfg, 4000) == 0x1.47ae147ae147bp-6);  /* 0.02 */
+    ck_assert(bdc_learning_rate(&cfg, 179999) == 0x1.c7e7b3beb6cdfp-11);
 }
 END_TEST
 
@@ -495,6 +505,8 @@ START_TEST(binconv_blank_and_full_images)
 }
 END_TEST
 
+#endif /* BDC_TEST_KERNELS_ONLY */
+
 Suite *bdc_suite_spec(void)
 {
     Suite *s = suite_create("spec");
@@ -527,9 +539,13 @@ Suite *bdc_suite_spec(void)
         suite_add_tcase(s, tc);
     }
 
+    TCase *coefficients = tcase_create("coefficients");
+    tcase_add_test(coefficients, coefficient_rounding);
+    suite_add_tcase(s, coefficients);
+
+#ifndef BDC_TEST_KERNELS_ONLY
     TCase *schedule = tcase_create("schedule");
     tcase_add_test(schedule, learning_rate_schedule);
-    tcase_add_test(schedule, coefficient_rounding);
     tcase_add_test(schedule, argmax_first_index);
     tcase_add_test(schedule, published_constants);
     suite_add_tcase(s, schedule);
@@ -538,5 +554,6 @@ Suite *bdc_suite_spec(void)
     tcase_add_test(binconv, binconv_levels);
     tcase_add_test(binconv, binconv_blank_and_full_images);
     suite_add_tcase(s, binconv);
+#endif
     return s;
 }
