@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "../kernels/dispatch.h"
 #include "args.h"
@@ -170,6 +171,12 @@ static int to_binconv(bdc_samples *set, char *err, size_t errlen)
     return 0;
 }
 
+static double physical_memory_bytes(void)
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (double)pages * (double)page : 1e18;
+}
+
 static size_t peak_rss_bytes(void)
 {
     struct rusage ru;
@@ -220,6 +227,13 @@ int bdc_cmd_train(int argc, char **argv)
     if (a.train_limit) bdc_samples_truncate(&data.train, a.train_limit);
     if (a.test_limit) bdc_samples_truncate(&data.test, a.test_limit);
     if (strcmp(cfg.model, "binconv") == 0 &&
+        (data.train.rows != 28 || data.train.cols != 28)) {
+        bdc_error("train", "--model binconv needs 28x28 images; %s holds %zux%zu images",
+                  dir, data.train.rows, data.train.cols);
+        bdc_dataset_free(&data);
+        return BDC_EXIT_USAGE;
+    }
+    if (strcmp(cfg.model, "binconv") == 0 &&
         (to_binconv(&data.train, err, sizeof err) ||
          to_binconv(&data.test, err, sizeof err))) {
         bdc_error("train", "%s", err);
@@ -229,10 +243,15 @@ int bdc_cmd_train(int argc, char **argv)
     const double prep_seconds = bdc_now() - t0;
 
     const size_t D = data.train.dim;
-    if (cfg.hidden > (SIZE_MAX / sizeof(float)) / D ||
-        cfg.hidden * D > ((size_t)1 << 34) / sizeof(float)) {
-        bdc_error("train", "--hidden: %zu neurons x %zu inputs is more weight memory than bdc allows (64 GiB)",
-                  cfg.hidden, D);
+    /* The weights must fit in half of this machine's memory, leaving room
+     * for the data and the system (computed in double: D*H*4 cannot
+     * overflow). */
+    const double weight_bytes = (double)D * (double)cfg.hidden * sizeof(float);
+    const double memory = physical_memory_bytes();
+    if (weight_bytes > memory / 2) {
+        bdc_error("train", "--hidden: %zu neurons x %zu inputs need %.1f GiB of weights, "
+                  "over half of this machine's %.1f GiB of memory",
+                  cfg.hidden, D, weight_bytes / 1073741824.0, memory / 1073741824.0);
         bdc_dataset_free(&data);
         return BDC_EXIT_USAGE;
     }
