@@ -87,7 +87,7 @@ static case_data *prepared;
 static case_data *datas;
 static kernel_case *cases;
 static size_t data_count, case_count;
-volatile size_t bench_sink;     /* winners land here: the calls must happen */
+static volatile size_t bench_sink; /* winners land here: the calls must happen */
 
 /* --- preparing the data ------------------------------------------------- */
 
@@ -362,7 +362,7 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            const size_t win = (size_t)(x % H);
+            const size_t win = (size_t)(((x >> 32) * (uint64_t)H) >> 32); /* in [0, H) */
             float *col = d->column;
             for (size_t r = 0; r < D; r++) col[r] = d->w[r * H + win];
             k->nudge(col, in->dense + i * D, D, &coef);

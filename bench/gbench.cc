@@ -2,6 +2,8 @@
 // only C++ in bdc: each function forwards to one call of the library.
 #include "gbench.h"
 
+#include <cstdio>
+
 #include <benchmark/benchmark.h>
 
 namespace {
@@ -16,13 +18,23 @@ const benchmark::State &state(const bdc_bench_state *s)
     return *reinterpret_cast<const benchmark::State *>(s);
 }
 
+const char *usage_text;
+
+void print_help()
+{
+    if (usage_text)
+        std::fputs(usage_text, stdout);
+    benchmark::PrintDefaultHelp();
+}
+
 }  // namespace
 
 extern "C" {
 
-int bdc_bench_init(int *argc, char **argv)
+int bdc_bench_init(int *argc, char **argv, const char *usage)
 {
-    benchmark::Initialize(argc, argv);
+    usage_text = usage;
+    benchmark::Initialize(argc, argv, print_help);
     return benchmark::ReportUnrecognizedArguments(*argc, argv) ? 2 : 0;
 }
 

@@ -42,9 +42,9 @@ typedef void (*bdc_bench_fn)(bdc_bench_state *s, void *arg);
 
 /* Parses and removes Google Benchmark's flags (--benchmark_filter,
  * --benchmark_repetitions, --benchmark_format, --benchmark_out, ...) from
- * argv; --help prints them and exits.  Returns 0, or 2 after naming the
- * arguments it does not know. */
-int bdc_bench_init(int *argc, char **argv);
+ * argv; --help prints `usage` (may be NULL), then those flags, and exits.
+ * Returns 0, or 2 after naming the arguments it does not know. */
+int bdc_bench_init(int *argc, char **argv, const char *usage);
 
 /* Registers fn under name, to be called with arg (which must outlive the
  * run).  Benchmarks run in registration order. */

@@ -22,6 +22,22 @@
 #include "roofline.h"
 
 /* A rate, to four significant digits. */
+static const char usage[] =
+    "usage: bdc-bench [Google Benchmark flags]\n"
+    "\n"
+    "Times every kernel of every kernel family on the shapes of bdc's learners\n"
+    "and reports the fraction of this core's roofline each reaches\n"
+    "(docs/benchmarks.md).  Names are operation/shape/family and\n"
+    "roofline/<probe>[/<level>].\n"
+    "\n"
+    "environment:\n"
+    "  BDC_BENCH_CORE=N|none  the core to run on (default 0)\n"
+    "  BDC_DATA_DIR=DIR       MNIST in DIR/mnist (default: the repository's data/)\n"
+    "  BDC_CPU_DISABLE=avx2,...  act as a CPU without those features\n"
+    "\n"
+    "Exit status: 0 success, 2 bad usage or no benchmark selected.\n"
+    "\n";
+
 static void context_rate(const char *key, double value)
 {
     char text[64];
@@ -125,7 +141,7 @@ static int only_listing(int argc, char **argv)
 int main(int argc, char **argv)
 {
     const int listing = only_listing(argc, argv);
-    if (bdc_bench_init(&argc, argv) != 0)
+    if (bdc_bench_init(&argc, argv, usage) != 0)
         return 2;
 
     const bdc_machine *m = bdc_machine_get();
