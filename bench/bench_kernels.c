@@ -50,9 +50,19 @@ typedef struct work {
 
 typedef struct case_data case_data;
 
+/* What an operation works on, given a layer rows x cols. */
+typedef enum {
+    ON_MATRIX,   /* the weights and one input */
+    ON_OUTPUTS,  /* a vector of cols (an activation) */
+    ON_INPUTS,   /* a neuron's weights: rows toward the input, or C toward
+                    the label on a second layer */
+} operand;
+
 typedef struct bench_op {
     const char *name;
-    int composite;  /* a training step, run on the input layers only */
+    int composite;       /* a training step, run on the input layers only */
+    operand on;
+    unsigned vector_bytes; /* vectors: bytes of working set per element */
     int (*prepare)(case_data *d, char *err, size_t errlen);
     void (*run)(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w);
 } bench_op;
@@ -384,12 +394,12 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
 }
 
 static const bench_op ops[] = {
-    {"activate_sparse", 0, prepare_activate, run_activate},
-    {"grelu", 0, prepare_grelu, run_grelu},
-    {"winner", 0, prepare_winner, run_winner},
-    {"nudge", 0, prepare_nudge, run_nudge},
-    {"max_activation_search", 1, prepare_search, run_search},
-    {"weight_nudge", 1, prepare_weight_nudge, run_weight_nudge},
+    {"activate_sparse", 0, ON_MATRIX, 0, prepare_activate, run_activate},
+    {"grelu", 0, ON_OUTPUTS, 4, prepare_grelu, run_grelu},                /* v */
+    {"winner", 0, ON_OUTPUTS, 8, prepare_winner, run_winner},             /* h, e */
+    {"nudge", 0, ON_INPUTS, 8, prepare_nudge, run_nudge},                 /* w, a */
+    {"max_activation_search", 1, ON_MATRIX, 0, prepare_search, run_search},
+    {"weight_nudge", 1, ON_MATRIX, 0, prepare_weight_nudge, run_weight_nudge},
 };
 enum { OP_COUNT = sizeof ops / sizeof ops[0] };
 
@@ -477,18 +487,17 @@ static void layer_case(case_data *d, const bench_op *op, const struct layer *l)
     d->rows = l->rows;
     d->cols = l->cols;
     uint64_t bytes = 4 * (uint64_t)l->rows * l->cols; /* the weights */
-    const char *name = op->name;
-    if (strcmp(name, "grelu") == 0 || strcmp(name, "winner") == 0) {
-        d->n = l->cols;
-        bytes = (name[0] == 'g' ? 4 : 8) * (uint64_t)d->n;
-    } else if (strcmp(name, "nudge") == 0) {
-        d->n = l->input == IN_HIDDEN ? C : l->rows; /* label side: a row of B */
-        bytes = 8 * (uint64_t)d->n;
-    }
-    if (d->n)
-        snprintf(d->size, sizeof d->size, "n %zu", d->n);
-    else
+    if (op->on != ON_MATRIX) {
+        if (op->on == ON_OUTPUTS)
+            d->n = l->cols;
+        else /* label side: a row of B */
+            d->n = l->input == IN_HIDDEN ? C : l->rows;
+        bytes = op->vector_bytes * (uint64_t)d->n;
+        snprintf(d->size, sizeof d->size, "n %zu%s", d->n,
+                 op->on == ON_INPUTS && l->input == IN_HIDDEN ? " toward the label" : "");
+    } else {
         snprintf(d->size, sizeof d->size, "%zux%zu", d->rows, d->cols);
+    }
     d->level = bdc_roofline_level_of(roofline, bytes);
 }
 
@@ -498,13 +507,12 @@ static void level_case(case_data *d, const bench_op *op, int level)
     const uint64_t bytes = roofline->probe_bytes[level];
     snprintf(d->shape, sizeof d->shape, "%s", bdc_roofline_level_name(level));
     d->input = IN_SYNTHETIC;
-    const char *name = op->name;
-    if (strcmp(name, "activate_sparse") == 0) {
+    if (op->on == ON_MATRIX) {
         d->cols = LEVEL_COLS;
         d->rows = (size_t)(bytes / (4 * LEVEL_COLS));
         snprintf(d->size, sizeof d->size, "%zux%zu dense", d->rows, d->cols);
     } else {
-        d->n = (size_t)(bytes / (strcmp(name, "grelu") == 0 ? 4 : 8));
+        d->n = (size_t)(bytes / op->vector_bytes);
         snprintf(d->size, sizeof d->size, "n %zu", d->n);
     }
     d->level = bdc_roofline_level_of(roofline, bytes);
