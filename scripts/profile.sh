@@ -8,6 +8,7 @@
 #                        epoch over the first $PROFILE_TRAIN training images,
 #                        tested on the first $PROFILE_TEST test images
 #   profile/log.txt      what the runs printed on stderr
+# and checks that every family trained to the same weights.
 # usage: scripts/profile.sh [Google Benchmark flags for bdc-bench...]
 # $BDC_BIN and $BDC_BENCH_BIN name the binaries (the Makefile sets them).
 set -eu
@@ -66,5 +67,21 @@ print("%.2f s training, test accuracy %.4f" % (r["train_seconds"], r["test_accur
     done
 done
 mv "$runs.tmp" "$runs"
+
+# Every family must give the same weights, bit for bit (the spec's contract):
+# a difference here is a bug on this CPU worth reporting.
+python3 - "$runs" <<'PY'
+import json, sys
+by_model = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    by_model.setdefault(r["model"], {})[r["kernel"]] = r["weights_fnv1a64"]
+bad = [m for m, fp in by_model.items() if len(set(fp.values())) > 1]
+for m in bad:
+    print("profile: %s: the families' weights differ: %s (please report this)" % (
+        m, ", ".join("%s %s" % kv for kv in sorted(by_model[m].items()))), file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+echo "profile: every family gave the same weights"
 
 echo "profile: done.  Send the folder $out/ (e.g. tar czf $id.tar.gz $out)."
