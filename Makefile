@@ -69,6 +69,16 @@ TEST_BIN     := $(B)/bdc-tests
 
 DEPS_STAMP := build/deps-$(ARCH).stamp
 
+# How this configuration is built, for the results' meta.json
+# (build/flags-<config>.h, rewritten only when it changes).
+quote = '$(subst ','\'',$(1))'
+BUILD_FLAGS_H := build/flags-$(CONFIG).h
+$(shell mkdir -p build && scripts/build-flags.sh $(BUILD_FLAGS_H) $(call quote,$(CC)) \
+  $(call quote,$(CFLAGS) $(filter-out -MMD -MP -I% -D%,$(BDC_CFLAGS))) \
+  $(call quote,$(foreach f,$(FAMILIES),$(f): $(or $(FLAGS_$(f)),none);)) \
+  $(call quote,$(LDFLAGS)))
+BDC_CFLAGS += -DBDC_BUILD_FLAGS_H='"flags-$(CONFIG).h"'
+
 .PHONY: all deps data run test test-fast clean help
 .DEFAULT_GOAL := all
 
