@@ -7,7 +7,8 @@
 
 #define BDC_TEST_SUITES(X) \
     X(dispatch) \
-    X(machine)
+    X(machine) \
+    X(accounting)
 
 #define BDC_DECLARE_SUITE(name) Suite *bdc_suite_##name(void);
 BDC_TEST_SUITES(BDC_DECLARE_SUITE)
