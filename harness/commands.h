@@ -5,6 +5,9 @@
 #include "run_record.h"
 
 int bdc_cmd_train(int argc, char **argv);
+int bdc_cmd_sweep(int argc, char **argv);
+int bdc_cmd_merge(int argc, char **argv);
+int bdc_cmd_table(int argc, char **argv);
 /* The run `bdc train` would do with these arguments (argv[0] is "train"),
  * resolved without loading anything: 0; 1 for --help; -1 after printing a
  * usage error.  `d` points into argv. */

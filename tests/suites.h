@@ -8,7 +8,9 @@
 #define BDC_TEST_SUITES(X) \
     X(dispatch) \
     X(machine) \
-    X(accounting)
+    X(accounting) \
+    X(results) \
+    X(sweep)
 
 #define BDC_DECLARE_SUITE(name) Suite *bdc_suite_##name(void);
 BDC_TEST_SUITES(BDC_DECLARE_SUITE)
