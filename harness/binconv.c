@@ -83,7 +83,13 @@ void bdc_binconv_cost(size_t images, bdc_cost *c)
 }
 
 int bdc_binconv_features(const bdc_samples *images, bdc_samples *features,
-                         bdc_cost *executed, char *err, size_t errlen)
+                         char *err, size_t errlen)
+{
+    return bdc_binconv_features_counted(images, features, NULL, err, errlen);
+}
+
+int bdc_binconv_features_counted(const bdc_samples *images, bdc_samples *features,
+                                 bdc_cost *executed, char *err, size_t errlen)
 {
     if (images->rows != SIDE || images->cols != SIDE) {
         snprintf(err, errlen,

@@ -12,11 +12,14 @@
 #define BDC_BINCONV_DIM (11 * 13 * 31)
 
 /* features <- the binconv features of images (28x28 only).  The feature
- * levels are the pooled counts 0..16.  When `executed` is not NULL, the
- * operations the extraction performed are added to it, counted as they run
- * (the check of bdc_binconv_cost).  Returns 0, or -1 with a reason. */
+ * levels are the pooled counts 0..16.  Returns 0, or -1 with a reason. */
 int bdc_binconv_features(const bdc_samples *images, bdc_samples *features,
-                         bdc_cost *executed, char *err, size_t errlen);
+                         char *err, size_t errlen);
+
+/* The same, adding to *executed the operations the extraction performs,
+ * counted as they run (the check of bdc_binconv_cost). */
+int bdc_binconv_features_counted(const bdc_samples *images, bdc_samples *features,
+                                 bdc_cost *executed, char *err, size_t errlen);
 
 /* The analytic cost of extracting the features of `images` images
  * (docs/methodology.md): 700 positions x 5 taps x 4 weights multiply-adds

@@ -195,7 +195,7 @@ static int configure(const train_args *a, bdc_config *cfg)
 static int to_binconv(bdc_samples *set, bdc_cost *prep, char *err, size_t errlen)
 {
     bdc_samples features;
-    if (bdc_binconv_features(set, &features, NULL, err, errlen))
+    if (bdc_binconv_features(set, &features, err, errlen))
         return -1;
     bdc_binconv_cost(set->count, prep);
     bdc_samples_free(set);

@@ -146,8 +146,8 @@ START_TEST(binconv)
     bdc_cost executed, analytic;
     memset(&executed, 0, sizeof executed);
     memset(&analytic, 0, sizeof analytic);
-    ck_assert_int_eq(bdc_binconv_features(&mnist.train, &train, &executed, err, sizeof err), 0);
-    ck_assert_int_eq(bdc_binconv_features(&mnist.test, &test, &executed, err, sizeof err), 0);
+    ck_assert_int_eq(bdc_binconv_features_counted(&mnist.train, &train, &executed, err, sizeof err), 0);
+    ck_assert_int_eq(bdc_binconv_features_counted(&mnist.test, &test, &executed, err, sizeof err), 0);
     bdc_binconv_cost(TRAIN, &analytic);
     bdc_binconv_cost(TEST, &analytic);
     ck_assert_uint_eq(executed.samples, TRAIN + TEST);
