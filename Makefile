@@ -88,7 +88,8 @@ all: $(BIN)
 help:
 	@echo 'bdc targets:'
 	@echo '  make            build ./bdc (installs missing build packages first)'
-	@echo '  make run        the main job: fetch MNIST, train bidir (published setting)'
+	@echo '  make run        the main job: fetch MNIST, run sweeps/main.sweep into results/,'
+	@echo '                  print the comparison table'
 	@echo '  make test       build and run the test suite (SANITIZE=1: under ASan+UBSan)'
 	@echo '  make test-aarch64  cross-build the kernels and their test suites for aarch64'
 	@echo '                  and run them under qemu-aarch64 (native neon, emulated sse/avx2)'
@@ -130,8 +131,13 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(BDC_LIBS) $(shell pkg-config --libs check) -o $@
 
 # --- jobs -------------------------------------------------------------------
+# The main job: the sweep of sweeps/main.sweep (runs already in
+# results/<machine>/main/ are kept, so a second `make run` only prints), then
+# the comparison table.
 run: $(BIN) data
-	./$(BIN) train --model bidir
+	./$(BIN) sweep sweeps/main.sweep
+	@echo
+	./$(BIN) table --experiment main
 
 test: $(BIN) $(TEST_BIN) data
 	$(Q)BDC_BIN=$(CURDIR)/$(BIN) $(TEST_BIN)

@@ -28,9 +28,9 @@ static const char usage[] =
     "there are skipped, so an interrupted sweep resumes where it stopped; a\n"
     "run that fails is reported and the sweep goes on.\n"
     "\n"
-    "  --list          print one `bdc train ...` command per run instead (all\n"
-    "                  of them; each skips nothing), for GNU parallel or a job\n"
-    "                  array; merge the folders afterwards with `bdc merge`\n"
+    "  --list          print one `bdc train ... --skip-recorded` command per run\n"
+    "                  instead, for GNU parallel or a job array; merge the\n"
+    "                  folders afterwards with `bdc merge`\n"
     "  --results DIR   the results folder (default: the file's `results`, else\n"
     "                  results)\n"
     "  --help          this text\n"
@@ -157,22 +157,6 @@ static int run_child(const char *self, char **argv)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Is id a row of dir/runs.csv?  (-1: the file cannot be read.) */
-static int recorded(const char *dir, const char *id)
-{
-    char err[4600];
-    bdc_csv table;
-    if (bdc_results_read(dir, &table, err, sizeof err)) {
-        fprintf(stderr, "bdc sweep: %s\n", err);
-        return -1;
-    }
-    int found = 0;
-    for (size_t r = 0; r < table.rows && !found; r++)
-        found = table.columns && strcmp(bdc_csv_cell(&table, r, 0), id) == 0;
-    bdc_csv_free(&table);
-    return found;
-}
-
 int bdc_cmd_sweep(int argc, char **argv)
 {
     const char *file = NULL, *results_flag = NULL;
@@ -296,7 +280,7 @@ int bdc_cmd_sweep(int argc, char **argv)
                 fputc(' ', stdout);
                 shell_word(stdout, runs[i].argv[a]);
             }
-            fputc('\n', stdout);
+            fputs(" --skip-recorded\n", stdout);
         }
         status = BDC_EXIT_OK;
         goto done;
@@ -329,8 +313,9 @@ int bdc_cmd_sweep(int argc, char **argv)
     for (size_t i = 0; i < nruns && !stop_signal; i++) {
         if (runs[i].duplicate) continue;
         at++;
-        const int done_already = recorded(dir, runs[i].id);
+        const int done_already = bdc_results_has(dir, runs[i].id, err, sizeof err);
         if (done_already < 0) {
+            bdc_error("sweep", "%s", err);
             status = BDC_EXIT_FAILURE;
             goto done;
         }

@@ -48,6 +48,8 @@ static const char usage[] =
     "  --results DIR       record the run in DIR/<machine>/<experiment>/: a row of\n"
     "                      runs.csv, its curve, meta.json (docs/results.md)\n"
     "  --experiment NAME   that experiment folder (default: default)\n"
+    "  --skip-recorded     with --results: do nothing when this run is already\n"
+    "                      recorded there (how `bdc sweep --list` commands resume)\n"
     "  --json              print one JSON object on stdout instead of the summary\n"
     "  --help              this text\n"
     "\n"
@@ -57,7 +59,7 @@ enum {
     OPT_MODEL = 256, OPT_HIDDEN, OPT_EPOCHS, OPT_DATASET, OPT_DATA_DIR,
     OPT_TRAIN_LIMIT, OPT_TEST_LIMIT, OPT_ALPHA, OPT_BETA, OPT_LR, OPT_LR_HORIZON,
     OPT_DECAY, OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL, OPT_KERNEL, OPT_JSON,
-    OPT_EVAL_EVERY, OPT_TARGET, OPT_RESULTS, OPT_EXPERIMENT, OPT_HELP,
+    OPT_EVAL_EVERY, OPT_TARGET, OPT_RESULTS, OPT_EXPERIMENT, OPT_SKIP_RECORDED, OPT_HELP,
 };
 
 static const struct option options[] = {
@@ -82,6 +84,7 @@ static const struct option options[] = {
     {"target", required_argument, 0, OPT_TARGET},
     {"results", required_argument, 0, OPT_RESULTS},
     {"experiment", required_argument, 0, OPT_EXPERIMENT},
+    {"skip-recorded", no_argument, 0, OPT_SKIP_RECORDED},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0},
 };
@@ -99,6 +102,7 @@ typedef struct train_args {
     size_t eval_every;
     double target;
     const char *results, *experiment;
+    int skip_recorded;
 } train_args;
 
 static int parse(int argc, char **argv, train_args *a)
@@ -137,6 +141,7 @@ static int parse(int argc, char **argv, train_args *a)
         case OPT_EVAL_EVERY: bad = bdc_parse_size("train", name, optarg, 1, SIZE_MAX, &a->eval_every); break;
         case OPT_TARGET: bad = bdc_parse_double("train", name, optarg, 0, 1, &a->target); break;
         case OPT_RESULTS: a->results = optarg; break;
+        case OPT_SKIP_RECORDED: a->skip_recorded = 1; break;
         case OPT_EXPERIMENT:
             a->experiment = optarg;
             if (bdc_experiment_name_check(optarg)) {
@@ -277,6 +282,20 @@ int bdc_cmd_train(int argc, char **argv)
          bdc_results_prepare(results_dir, err, sizeof err))) {
         bdc_error("train", "--results: %s", results_dir[0] ? err : "path too long");
         return BDC_EXIT_FAILURE;
+    }
+    if (a.skip_recorded) {
+        char id[96];
+        bdc_run_id(&desc, id, sizeof id);
+        const int found = a.results ? bdc_results_has(results_dir, id, err, sizeof err) : -2;
+        if (found < 0) {
+            bdc_error("train", "--skip-recorded: %s", found == -2 ? "needs --results" : err);
+            return found == -2 ? BDC_EXIT_USAGE : BDC_EXIT_FAILURE;
+        }
+        if (found) {
+            fprintf(stderr, "bdc train: %s is already recorded in %s/runs.csv; skipped\n",
+                    id, results_dir);
+            return BDC_EXIT_OK;
+        }
     }
 
     double t0 = bdc_now();

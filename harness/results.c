@@ -166,6 +166,18 @@ int bdc_results_read(const char *dir, bdc_csv *out, char *err, size_t errlen)
     return 0;
 }
 
+int bdc_results_has(const char *dir, const char *id, char *err, size_t errlen)
+{
+    bdc_csv table;
+    if (bdc_results_read(dir, &table, err, errlen))
+        return -1;
+    int found = 0;
+    for (size_t r = 0; r < table.rows && !found; r++)
+        found = table.columns && strcmp(bdc_csv_cell(&table, r, 0), id) == 0;
+    bdc_csv_free(&table);
+    return found;
+}
+
 int bdc_results_prepare(const char *dir, char *err, size_t errlen)
 {
     char curves[4200];

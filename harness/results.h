@@ -41,6 +41,10 @@ int bdc_results_commit(const char *dir, const bdc_run_record *r, char *err,
  * header and no rows.  Returns 0, or -1 with a reason. */
 int bdc_results_read(const char *dir, bdc_csv *out, char *err, size_t errlen);
 
+/* Is run `id` a row of dir/runs.csv?  1 or 0; -1 with a reason when the
+ * file cannot be read. */
+int bdc_results_has(const char *dir, const char *id, char *err, size_t errlen);
+
 /* An exclusive lock on a results folder (dir/.lock), held until unlock.
  * Returns the descriptor, or -1 with a reason. */
 int bdc_results_lock(const char *dir, char *err, size_t errlen);

@@ -329,8 +329,20 @@ START_TEST(train_records_a_run)
                       strtoull(CELL("train_flops"), NULL, 10));
     bdc_csv_free(&t);
 
-    /* Same run again: replaced, not added.  A run that fails writes nothing. */
+    /* Same run again: replaced, not added; with --skip-recorded, not run.
+     * A run that fails writes nothing. */
     ck_assert_int_eq(bdc_test_run(args, NULL, NULL, 0), 0);
+    const char *skip[] = {"train", "--model", "bidir", "--hidden", "16", "--epochs", "2",
+                          "--train-limit", "500", "--test-limit", "200",
+                          "--eval-every", "300", "--target", "0.5", "--results", root,
+                          "--experiment", "e2e", "--skip-recorded", NULL};
+    char errs[4096];
+    ck_assert_int_eq(bdc_test_run(skip, out, errs, sizeof out), 0);
+    ck_assert_str_eq(out, "");
+    ck_assert_ptr_nonnull(strstr(errs, "is already recorded"));
+    const char *unskippable[] = {"train", "--model", "bidir", "--skip-recorded", NULL};
+    ck_assert_int_eq(bdc_test_run(unskippable, NULL, errs, sizeof errs), 2);
+    ck_assert_ptr_nonnull(strstr(errs, "--skip-recorded: needs --results"));
     const char *failing[] = {"train", "--model", "bidir", "--hidden", "16", "--data-dir",
                              "/nonexistent", "--results", root, "--experiment", "e2e", NULL};
     ck_assert_int_eq(bdc_test_run(failing, NULL, NULL, 0), 1);
@@ -463,6 +475,42 @@ START_TEST(table_prints_the_comparison)
 }
 END_TEST
 
+/* docs/results.md lists exactly bdc's columns, in order. */
+START_TEST(columns_are_documented)
+{
+    FILE *f = fopen("docs/results.md", "r");
+    ck_assert_msg(f != NULL, "run the tests from the repository (make test)");
+    char line[1024];
+    size_t next = 0;
+    int in_table = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "| column | kind | meaning |", 27) == 0) {
+            in_table = 1;
+            continue;
+        }
+        if (!in_table || strncmp(line, "| `", 3) != 0) {
+            if (in_table && next) break;
+            continue;
+        }
+        char *end = strchr(line + 3, '`');
+        ck_assert_ptr_nonnull(end);
+        *end = '\0';
+        ck_assert_msg(next < bdc_run_column_count(), "docs list an extra column '%s'", line + 3);
+        ck_assert_msg(strcmp(line + 3, bdc_run_column_name(next)) == 0,
+                      "docs/results.md has '%s' where bdc writes column %zu '%s'", line + 3,
+                      next + 1, bdc_run_column_name(next));
+        const char *kind = end + 4;
+        static const char *const kinds[] = {"identity", "config", "result", "measured"};
+        ck_assert_msg(strncmp(kind, kinds[bdc_run_column_kind(next)],
+                              strlen(kinds[bdc_run_column_kind(next)])) == 0,
+                      "docs/results.md: '%s' is %s", line + 3, kinds[bdc_run_column_kind(next)]);
+        next++;
+    }
+    fclose(f);
+    ck_assert_uint_eq(next, bdc_run_column_count());
+}
+END_TEST
+
 Suite *bdc_suite_results(void)
 {
     Suite *s = suite_create("results");
@@ -475,6 +523,7 @@ Suite *bdc_suite_results(void)
     tcase_add_test(files, older_header_is_extended_newer_refused);
     tcase_add_test(files, concurrent_commits_keep_every_row);
     tcase_add_test(files, curve_and_target);
+    tcase_add_test(files, columns_are_documented);
     suite_add_tcase(s, files);
     TCase *runs = tcase_create("commands");
     tcase_set_timeout(runs, 120);

@@ -165,7 +165,7 @@ START_TEST(list_prints_one_command_per_run)
     /* Six runs; [again] repeats one of them and is listed once. */
     ck_assert_uint_eq(bdc_test_lines(out), 6);
     ck_assert_ptr_nonnull(strstr(out, " train --model entangled --hidden 10 "
-                                      "--results '/r d' --experiment lists\n"));
+                                      "--results '/r d' --experiment lists --skip-recorded\n"));
     ck_assert_int_eq(strncmp(out, bdc_test_bin(), strlen(bdc_test_bin())), 0);
     bdc_test_remove_tree(dir);
 }
