@@ -45,7 +45,62 @@ typedef struct run {
     int argc;
     char id[96];
     int duplicate;   /* same id as an earlier run of the file */
+    int recorded;    /* in runs.csv when the sweep started */
 } run;
+
+/* Orders run indices by id, then by position. */
+static const run *sort_base;
+
+static int by_id(const void *a, const void *b)
+{
+    const size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const int c = strcmp(sort_base[i].id, sort_base[j].id);
+    return c ? c : (i > j) - (i < j);
+}
+
+/* Marks every run whose id an earlier run has.  -1 out of memory. */
+static int mark_duplicates(run *runs, size_t n)
+{
+    size_t *order = malloc((n + 1) * sizeof *order);
+    if (!order) return -1;
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    sort_base = runs;
+    qsort(order, n, sizeof *order, by_id);
+    for (size_t k = 1; k < n; k++)
+        runs[order[k]].duplicate = strcmp(runs[order[k]].id, runs[order[k - 1]].id) == 0;
+    free(order);
+    return 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Marks the runs that dir/runs.csv already has.  -1 with a reason. */
+static int mark_recorded(const char *dir, run *runs, size_t n, char *err, size_t errlen)
+{
+    bdc_csv table;
+    if (bdc_results_read(dir, &table, err, errlen))
+        return -1;
+    char **ids = malloc((table.rows + 1) * sizeof *ids);
+    if (!ids) {
+        bdc_csv_free(&table);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t r = 0; r < table.rows; r++)
+        ids[r] = table.cells[r * table.columns];
+    qsort(ids, table.rows, sizeof *ids, compare_strings);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = runs[i].id;
+        runs[i].recorded = table.rows &&
+                           bsearch(&key, ids, table.rows, sizeof *ids, compare_strings) != NULL;
+    }
+    free(ids);
+    bdc_csv_free(&table);
+    return 0;
+}
 
 static volatile sig_atomic_t stop_signal;
 static volatile pid_t child;
@@ -229,7 +284,13 @@ int bdc_cmd_sweep(int argc, char **argv)
         char **dashed = flags + f;
         for (size_t k = 0; k < grid->count; k++, f++) {
             flags[f] = malloc(strlen(grid->settings[k].key) + 3);
-            if (flags[f]) sprintf(flags[f], "--%s", grid->settings[k].key);
+            if (!flags[f]) {
+                free(point);
+                bdc_error("sweep", "out of memory");
+                status = BDC_EXIT_FAILURE;
+                goto done;
+            }
+            sprintf(flags[f], "--%s", grid->settings[k].key);
         }
         for (size_t i = 0; i < bdc_sweep_grid_size(grid); i++) {
             run *r = &runs[nruns];
@@ -266,11 +327,14 @@ int bdc_cmd_sweep(int argc, char **argv)
                 goto done;
             }
             bdc_run_id(&d, r->id, sizeof r->id);
-            for (size_t k = 0; k + 1 < nruns; k++)
-                r->duplicate |= strcmp(runs[k].id, r->id) == 0;
         }
     }
     free(point);
+    if (mark_duplicates(runs, nruns)) {
+        bdc_error("sweep", "out of memory");
+        status = BDC_EXIT_FAILURE;
+        goto done;
+    }
 
     if (list) {
         for (size_t i = 0; i < nruns; i++) {
@@ -306,6 +370,13 @@ int bdc_cmd_sweep(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 
+    /* What is recorded already: read once here, and checked again just
+     * before each run in case another process recorded it meanwhile. */
+    if (mark_recorded(dir, runs, nruns, err, sizeof err)) {
+        bdc_error("sweep", "%s", err);
+        status = BDC_EXIT_FAILURE;
+        goto done;
+    }
     size_t ran = 0, skipped = 0, failed = 0, unique = 0;
     for (size_t i = 0; i < nruns; i++)
         unique += !runs[i].duplicate;
@@ -313,7 +384,8 @@ int bdc_cmd_sweep(int argc, char **argv)
     for (size_t i = 0; i < nruns && !stop_signal; i++) {
         if (runs[i].duplicate) continue;
         at++;
-        const int done_already = bdc_results_has(dir, runs[i].id, err, sizeof err);
+        const int done_already =
+            runs[i].recorded ? 1 : bdc_results_has(dir, runs[i].id, err, sizeof err);
         if (done_already < 0) {
             bdc_error("sweep", "%s", err);
             status = BDC_EXIT_FAILURE;
