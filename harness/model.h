@@ -53,9 +53,10 @@ typedef struct bdc_model_ops {
     /* FNV-1a 64 of the weights in the order docs/learners.md gives. */
     uint64_t (*fingerprint)(const bdc_model *m);
     size_t (*parameter_count)(const bdc_model *m);
-    /* The costs counted so far (see bdc_cost). */
-    void (*cost)(const bdc_model *m, bdc_cost *train, bdc_cost *inference);
     void (*destroy)(bdc_model *m);
+    /* The costs counted so far (see bdc_cost).  Last, so that positional
+     * initializers of the fields above stay right; prefer designated ones. */
+    void (*cost)(const bdc_model *m, bdc_cost *train, bdc_cost *inference);
 } bdc_model_ops;
 
 extern const bdc_model_ops bdc_model_bidir;
