@@ -78,6 +78,16 @@ TEST_EXTRA_OBJS := $(B)/bench/roofline.o
 DEPS_STAMP := build/deps-$(ARCH).stamp
 BENCH_DEPS_STAMP := build/deps-bench-$(ARCH).stamp
 
+# How this configuration is built, for the results' meta.json
+# (build/flags-<config>.h, rewritten only when it changes).
+quote = '$(subst ','\'',$(1))'
+BUILD_FLAGS_H := build/flags-$(CONFIG).h
+$(shell mkdir -p build && scripts/build-flags.sh $(BUILD_FLAGS_H) $(call quote,$(CC)) \
+  $(call quote,$(CFLAGS) $(filter-out -MMD -MP -I% -D%,$(BDC_CFLAGS))) \
+  $(call quote,$(foreach f,$(FAMILIES),$(f): $(or $(FLAGS_$(f)),none);)) \
+  $(call quote,$(LDFLAGS)))
+BDC_CFLAGS += -DBDC_BUILD_FLAGS_H='"flags-$(CONFIG).h"'
+
 .PHONY: all deps data run test test-fast test-aarch64 check-reference bench bench-smoke profile clean help
 .DEFAULT_GOAL := all
 
@@ -86,7 +96,8 @@ all: $(BIN)
 help:
 	@echo 'bdc targets:'
 	@echo '  make            build ./bdc (installs missing build packages first)'
-	@echo '  make run        the main job: fetch MNIST, train bidir (published setting)'
+	@echo '  make run        the main job: fetch MNIST, run sweeps/main.sweep into results/,'
+	@echo '                  print the comparison table'
 	@echo '  make test       build and run the test suite (SANITIZE=1: under ASan+UBSan)'
 	@echo '  make test-aarch64  cross-build the kernels and their test suites for aarch64'
 	@echo '                  and run them under qemu-aarch64 (native neon, emulated sse/avx2)'
@@ -156,8 +167,13 @@ $(BENCH_BIN): $(BENCH_OBJS) $(LIB) | $(BENCH_DEPS_STAMP)
 	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ $(BDC_LIBS) $(shell pkg-config --libs benchmark 2>/dev/null || echo -lbenchmark) -lpthread -o $@
 
 # --- jobs -------------------------------------------------------------------
+# The main job: the sweep of sweeps/main.sweep (runs already in
+# results/<machine>/main/ are kept, so a second `make run` only prints), then
+# the comparison table.
 run: $(BIN) data
-	./$(BIN) train --model bidir
+	./$(BIN) sweep sweeps/main.sweep
+	@echo
+	./$(BIN) table --experiment main
 
 test: $(BIN) $(TEST_BIN) data
 	$(Q)BDC_BIN=$(CURDIR)/$(BIN) $(TEST_BIN)

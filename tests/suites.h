@@ -20,7 +20,10 @@
     X(families)               \
     X(idx)                    \
     X(e2e)                    \
-    X(roofline)
+    X(roofline)               \
+    X(accounting)             \
+    X(results)                \
+    X(sweep)
 
 #ifdef BDC_TEST_KERNELS_ONLY
 #define BDC_TEST_SUITES(X) BDC_KERNEL_SUITES(X)
