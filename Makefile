@@ -61,7 +61,7 @@ FAMILIES        := scalar sse avx2 neon
 KERNEL_SRCS     := $(wildcard kernels/*.c) \
                    $(foreach f,$(FAMILIES),$(wildcard kernels/$(f)/*.c))
 HARNESS_SRCS    := $(filter-out harness/main.c,$(wildcard harness/*.c))
-TEST_SRCS       := $(wildcard tests/*.c)
+TEST_SRCS       := $(wildcard tests/*.c) $(wildcard fuzz/*.c)
 BENCH_SRCS      := $(wildcard bench/*.c)
 
 KERNEL_OBJS  := $(KERNEL_SRCS:%.c=$(B)/%.o)
@@ -88,7 +88,8 @@ $(shell mkdir -p build && scripts/build-flags.sh $(BUILD_FLAGS_H) $(call quote,$
   $(call quote,$(LDFLAGS)))
 BDC_CFLAGS += -DBDC_BUILD_FLAGS_H='"flags-$(CONFIG).h"'
 
-.PHONY: all deps data run test test-fast test-aarch64 check-reference bench bench-smoke profile clean help
+.PHONY: all deps data run test test-fast test-aarch64 check-reference bench bench-smoke profile \
+        fuzz fuzz-build valgrind clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -110,9 +111,14 @@ help:
 	@echo '  make bench-smoke  the same, briefly, checked (seconds; CI runs it)'
 	@echo '  make profile    all a collaborator sends from another CPU: machine record,'
 	@echo '                  benchmarks, short training runs -> results/<machine>/'
+	@echo '  make fuzz       build the libFuzzer targets (clang) and run each for'
+	@echo '                  FUZZ_SECONDS (default 60), one after another (docs/robustness.md)'
+	@echo '  make valgrind   valgrind memcheck of a small training run of every model,'
+	@echo '                  a sweep and a merge: zero reports or it fails'
 	@echo '  make clean      remove build/ and ./bdc'
 	@echo 'variables: CC CFLAGS LDFLAGS V=1 (show commands) SANITIZE=1 CROSS_CC CROSS_CFLAGS'
 	@echo '           BENCH_ARGS (Google Benchmark flags for make bench/profile)'
+	@echo '           FUZZ_SECONDS FUZZ_TARGETS FUZZ_ARGS (libFuzzer flags) FUZZ_NICE'
 
 # --- set-up -----------------------------------------------------------------
 $(DEPS_STAMP): scripts/deps.sh
@@ -209,6 +215,59 @@ check-reference: $(BIN) data
 
 clean:
 	rm -rf build bdc
+
+# --- fuzzing and valgrind (docs/robustness.md) ------------------------------
+# Each fuzz target (fuzz/fuzz_<name>.c) is linked with only the parser it
+# tests, built by clang with libFuzzer, ASan and UBSan.  Seeds are the
+# committed fuzz/corpus/<name>/ (also replayed by `make test`); what the
+# fuzzer finds meanwhile goes to build/fuzz/work-<name>/, a crash to
+# build/fuzz/artifacts/.  One target at a time, niced: the machine is shared.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= idx sweep csv
+FUZZ_ARGS    ?=
+FUZZ_NICE    ?= nice -n 10
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 -ffp-contract=off -fno-fast-math -Wall -Wextra \
+                -DBDC_LIBFUZZER -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRCS_idx   := harness/idx.c
+FUZZ_LIBS_idx   := -lz
+FUZZ_SRCS_sweep := harness/sweep_config.c
+FUZZ_SRCS_csv   := harness/csv.c
+FUZZ_STAMP      := build/deps-fuzz.stamp
+
+$(FUZZ_STAMP): scripts/deps.sh
+	$(Q)scripts/deps.sh build fuzz
+	$(Q)mkdir -p $(@D) && touch $@
+
+define fuzz_target
+build/fuzz/$(1): fuzz/fuzz_$(1).c fuzz/fail.c fuzz/targets.h $(FUZZ_SRCS_$(1)) | $(FUZZ_STAMP)
+	$$(call say,FUZZCC,$$@)
+	$(Q)mkdir -p $$(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) fuzz/fuzz_$(1).c fuzz/fail.c $(FUZZ_SRCS_$(1)) $(FUZZ_LIBS_$(1)) -o $$@
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
+
+fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/%)
+
+fuzz: fuzz-build
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/work-$$t build/fuzz/artifacts && \
+	  echo "fuzz $$t: $(FUZZ_SECONDS) s" && \
+	  $(FUZZ_NICE) build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -dict=fuzz/$$t.dict -artifact_prefix=build/fuzz/artifacts/$$t- $(FUZZ_ARGS) \
+	    build/fuzz/work-$$t fuzz/corpus/$$t > build/fuzz/$$t.log 2>&1 || \
+	    { tail -40 build/fuzz/$$t.log; echo "fuzz $$t: FAILED (log: build/fuzz/$$t.log)"; exit 1; }; \
+	  grep -h 'stat::number_of_executed_units\|^Done' build/fuzz/$$t.log; \
+	done
+
+VALGRIND_STAMP := build/deps-valgrind.stamp
+$(VALGRIND_STAMP): scripts/deps.sh
+	$(Q)scripts/deps.sh valgrind
+	$(Q)mkdir -p $(@D) && touch $@
+
+valgrind: $(BIN) data | $(VALGRIND_STAMP)
+	$(Q)scripts/valgrind.sh ./$(BIN)
 
 # --- aarch64: the kernel-level suites, cross-built and run under qemu --------
 # The suites of BDC_KERNEL_SUITES in tests/suites.h need only kernels/, so

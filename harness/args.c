@@ -10,12 +10,22 @@ const char *bdc_argv0 = "bdc";
 
 void bdc_error(const char *cmd, const char *fmt, ...)
 {
+    /* One line, whatever the message quotes (a path or a value may hold a
+     * line break): control characters are written escaped. */
+    char msg[8192];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "bdc %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "bdc %s: ", cmd);
+    for (const char *p = msg; *p; p++) {
+        const unsigned char c = (unsigned char)*p;
+        if (c == '\n') fputs("\\n", stderr);
+        else if (c == '\r') fputs("\\r", stderr);
+        else if (c < 0x20 && c != '\t') fprintf(stderr, "\\x%02x", c);
+        else fputc(c, stderr);
+    }
+    fputc('\n', stderr);
 }
 
 int bdc_parse_size(const char *cmd, const char *flag, const char *text,

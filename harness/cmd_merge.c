@@ -183,9 +183,10 @@ static int merge_one(const char *into, source *src, size_t n, char *err, size_t 
                 snprintf(from, sizeof from, "%s/%s", src[i].dir, rel);
                 snprintf(to, sizeof to, "%s/%s", dir, rel);
                 if (strstr(rel, "..") || copy_new(from, to, err, errlen)) {
+                    char shown[128];
                     if (strstr(rel, ".."))
                         snprintf(err, errlen, "%s/runs.csv: curve_file '%s' leaves the folder",
-                                 src[i].dir, rel);
+                                 src[i].dir, bdc_csv_printable(rel, shown, sizeof shown));
                     goto done;
                 }
             }

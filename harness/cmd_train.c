@@ -247,7 +247,7 @@ static int plan(int argc, char **argv, train_args *a, bdc_run_desc *d)
     char err[512];
     const bdc_family *family = bdc_family_select(a->kernel, err, sizeof err);
     if (!family) {
-        fprintf(stderr, "bdc train: %s\n", err);
+        bdc_error("train", "%s", err);
         return -1;
     }
     if (!a->data_dir && !bdc_dataset_default_dir(a->dataset)) {

@@ -123,8 +123,9 @@ int bdc_csv_parse(const char *text, size_t len, const char *name, bdc_csv *out,
                 }
                 for (size_t k = 0; k < i; k++)
                     if (strcmp(header.v[i], header.v[k]) == 0) {
+                        char shown[128];
                         snprintf(err, errlen, "%s:1: column '%s' appears twice", name,
-                                 header.v[i]);
+                                 bdc_csv_printable(header.v[i], shown, sizeof shown));
                         goto fail;
                     }
             }
@@ -198,6 +199,36 @@ int bdc_csv_column(const bdc_csv *c, const char *name)
 const char *bdc_csv_cell(const bdc_csv *c, size_t row, size_t column)
 {
     return c->cells[row * c->columns + column];
+}
+
+const char *bdc_csv_printable(const char *s, char *buf, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    if (len < 8) {
+        if (len) buf[0] = '\0';
+        return buf;
+    }
+    for (; *s; s++) {
+        char esc[5] = {0};
+        const unsigned char c = (unsigned char)*s;
+        if (c == '\n') memcpy(esc, "\\n", 2);
+        else if (c == '\r') memcpy(esc, "\\r", 2);
+        else if (c == '\t') memcpy(esc, "\\t", 2);
+        else if (c < 0x20 || c == 0x7f)
+            esc[0] = '\\', esc[1] = 'x', esc[2] = hex[c >> 4], esc[3] = hex[c & 15];
+        else esc[0] = (char)c;
+        const size_t k = strlen(esc);
+        if (n + k + 4 > len) { /* room for "..." and the NUL */
+            memcpy(buf + n, "...", 3);
+            n += 3;
+            break;
+        }
+        memcpy(buf + n, esc, k);
+        n += k;
+    }
+    buf[n] = '\0';
+    return buf;
 }
 
 void bdc_csv_write_field(FILE *f, const char *s)

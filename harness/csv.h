@@ -37,6 +37,11 @@ const char *bdc_csv_cell(const bdc_csv *c, size_t row, size_t column);
  * "0.029999999999999999"); "" for NaN or infinity. */
 void bdc_format_double(char *buf, size_t len, double v);
 
+/* s as it may appear inside a one-line error message: control characters
+ * written as \n, \r, \t or \xNN, cut with "..." to fit len bytes.
+ * Returns buf. */
+const char *bdc_csv_printable(const char *s, char *buf, size_t len);
+
 /* Writes one field, quoted when it has to be. */
 void bdc_csv_write_field(FILE *f, const char *s);
 

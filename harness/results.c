@@ -117,18 +117,20 @@ int bdc_results_check_header(const bdc_csv *table, const char *name, char *err,
 {
     const size_t ours = bdc_run_column_count();
     for (size_t i = 0; i < table->columns; i++) {
+        char shown[128];
         if (i >= ours) {
             snprintf(err, errlen,
                      "%s: column %zu '%s' is unknown to this bdc (written by a newer "
                      "one?); use that bdc, or another results folder",
-                     name, i + 1, table->header[i]);
+                     name, i + 1, bdc_csv_printable(table->header[i], shown, sizeof shown));
             return -1;
         }
         if (strcmp(table->header[i], bdc_run_column_name(i)) != 0) {
             snprintf(err, errlen,
                      "%s: column %zu is '%s' where bdc writes '%s'; the header does "
                      "not match (see docs/results.md)",
-                     name, i + 1, table->header[i], bdc_run_column_name(i));
+                     name, i + 1, bdc_csv_printable(table->header[i], shown, sizeof shown),
+                     bdc_run_column_name(i));
             return -1;
         }
     }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages a bdc target needs, when they are missing.
-# usage: scripts/deps.sh GROUP...   (groups: build test data bench plots cross reference)
+# usage: scripts/deps.sh GROUP...
+#   (groups: build test data bench plots cross reference fuzz valgrind)
 # An entry PACKAGE:COMMAND is satisfied by COMMAND on the PATH too (npm often
 # comes with a nodejs that is not Debian's).  An entry PACKAGE@ARCH is the
 # package of another Debian architecture (multiarch); the architecture is
@@ -16,6 +17,8 @@ packages_for() {
     plots)     echo "gnuplot-nox" ;;
     cross)     echo "gcc-aarch64-linux-gnu qemu-user check@arm64" ;;
     reference) echo "python3-numpy" ;;
+    fuzz)      echo "clang libclang-rt-14-dev" ;;
+    valgrind)  echo "valgrind" ;;
     *) echo "scripts/deps.sh: unknown group '$1'" >&2; exit 2 ;;
     esac
 }
