@@ -29,6 +29,7 @@ int bdc_fuzz_csv(const uint8_t *data, size_t size)
         if (t.header || t.cells) fail("failed but left a table", err);
         return 0;
     }
+    if (memchr(data, 0, size)) fail("accepted a NUL byte", NULL);
     if (t.columns == 0 || !t.header) fail("a table without columns", NULL);
     for (size_t c = 0; c < t.columns; c++) {
         if (!t.header[c] || !t.header[c][0]) fail("an empty column name", NULL);

@@ -87,6 +87,15 @@ int bdc_csv_parse(const char *text, size_t len, const char *name, bdc_csv *out,
         snprintf(err, errlen, "%s: empty file (no header line)", name);
         return -1;
     }
+    /* A NUL byte would cut a cell short unseen; in a text file it means
+     * damage (a crash can leave a file's blocks zero-filled). */
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        size_t at = 1;
+        for (const char *q = text; q < nul; q++) at += *q == '\n';
+        snprintf(err, errlen, "%s:%zu: NUL byte (a damaged file?)", name, at);
+        return -1;
+    }
     while (p < end) {
         const size_t first_line = line;
         strings *into = record == 0 ? &header : &cells;

@@ -17,7 +17,7 @@ typedef struct bdc_csv {
 /* Parses text (len bytes).  `name` names the source in errors.  Returns 0,
  * or -1 with "NAME:LINE: what is wrong" in err: an unterminated quote,
  * a row of another width than the header, a last line without its line
- * break, an empty or duplicate column name. */
+ * break, an empty or duplicate column name, a NUL byte. */
 int bdc_csv_parse(const char *text, size_t len, const char *name, bdc_csv *out,
                   char *err, size_t errlen);
 

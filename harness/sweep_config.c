@@ -217,12 +217,12 @@ static int make_grid(const block *shared, const block *own, bdc_sweep_grid *g)
                 continue;
             bdc_sweep_setting *d = &g->settings[g->count++];
             d->line = s->line;
-            d->count = s->count;
             d->key = strdup(s->key);
             d->values = calloc(s->count, sizeof *d->values);
             if (!d->key || !d->values) return -1;
-            for (size_t v = 0; v < s->count; v++)
-                if (!(d->values[v] = strdup(s->values[v]))) return -1;
+            /* count grows with the copies, so that a partial grid frees. */
+            for (; d->count < s->count; d->count++)
+                if (!(d->values[d->count] = strdup(s->values[d->count]))) return -1;
         }
     return 0;
 }
@@ -381,6 +381,7 @@ int bdc_sweep_parse(const char *text, size_t len, const char *path, bdc_sweep *o
         goto done;
     }
     block none = {0};
+    double all_runs = 0;
     for (size_t i = 0; i < ngrids; i++) {
         const block *own = nsections ? &sections[i] : &none;
         if (make_grid(&shared, own, &out->grids[i])) {
@@ -407,6 +408,12 @@ int bdc_sweep_parse(const char *text, size_t len, const char *path, bdc_sweep *o
                  runs, MAX_RUNS);
             goto done;
         }
+        all_runs += runs;
+    }
+    if (all_runs > MAX_RUNS) {
+        fail(err, errlen, path, 0, "the sections have %.0f runs in all, more than %d",
+             all_runs, MAX_RUNS);
+        goto done;
     }
     rc = 0;
 done:

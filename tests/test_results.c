@@ -53,6 +53,8 @@ START_TEST(csv_is_strict)
         {"a,a\n", "t.csv:1: column 'a' appears twice"},
         {"a,,b\n", "t.csv:1: column 2 has no name"},
         {"", "t.csv: empty file"},
+        /* A column name quoted in an error stays on one line. */
+        {"\"x\ny\",\"x\ny\"\n", "t.csv:1: column 'x\\ny' appears twice"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         bdc_csv c;
@@ -62,6 +64,12 @@ START_TEST(csv_is_strict)
         ck_assert_msg(strncmp(err, bad[i].error, strlen(bad[i].error)) == 0,
                       "case %zu: '%s'", i, err);
     }
+    /* What a file may hold after a crash: the rest of a block, zeros. */
+    static const char zeros[] = "a,b\n1,2\n\0\0\0";
+    bdc_csv c;
+    char err[256] = "";
+    ck_assert_int_eq(bdc_csv_parse(zeros, sizeof zeros - 1, "t.csv", &c, err, sizeof err), -1);
+    ck_assert_str_eq(err, "t.csv:3: NUL byte (a damaged file?)");
 }
 END_TEST
 

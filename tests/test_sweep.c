@@ -102,6 +102,12 @@ START_TEST(bad_files_name_the_line)
          "lr = 1,2,3,4,5,6,7,8,9,10\ndecay = 1,2,3,4,5,6,7,8,9,10\n"
          "init = 1,2,3,4,5,6,7,8,9,10\n",
          "dir/x.sweep: the grid has 10000000 runs, more than 1000000"},
+        /* Each section within the limit, together over it. */
+        {"hidden = 1,2,3,4,5,6,7,8,9,10\nepochs = 1,2,3,4,5,6,7,8,9,10\n"
+         "alpha = 1,2,3,4,5,6,7,8,9,10\nbeta = 1,2,3,4,5,6,7,8,9,10\n"
+         "lr = 1,2,3,4,5,6,7,8,9,10\ndecay = 1,2,3,4,5,6,7,8,9,10\n"
+         "[a]\nmodel = bidir\n[b]\nmodel = entangled\n",
+         "dir/x.sweep: the sections have 2000000 runs in all, more than 1000000"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         bdc_sweep s;
@@ -112,6 +118,12 @@ START_TEST(bad_files_name_the_line)
                       "case %zu: got '%s'", i, err);
         ck_assert_ptr_null(strchr(err, '\n'));
     }
+    /* A NUL byte is refused, not taken for the end of the text. */
+    static const char nul[] = "model = bidir\nhidden = 1\0\n";
+    bdc_sweep s;
+    char err[512] = "";
+    ck_assert_int_eq(bdc_sweep_parse(nul, sizeof nul - 1, "dir/x.sweep", &s, err, sizeof err), -1);
+    ck_assert_str_eq(err, "dir/x.sweep:2: NUL byte in the line");
 }
 END_TEST
 
