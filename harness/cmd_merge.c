@@ -97,11 +97,9 @@ static int scan(const char *root, source **out, size_t *count, char *err, size_t
     return 0;
 }
 
-/* Copies a file atomically, unless the destination exists. */
-static int copy_new(const char *from, const char *to, char *err, size_t errlen)
+/* Copies a file atomically. */
+static int copy_file(const char *from, const char *to, char *err, size_t errlen)
 {
-    if (access(to, F_OK) == 0 || access(from, F_OK) != 0)
-        return 0;
     FILE *f = fopen(from, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: %s", from, strerror(errno));
@@ -109,26 +107,70 @@ static int copy_new(const char *from, const char *to, char *err, size_t errlen)
     }
     char *data = NULL;
     size_t len = 0, cap = 0;
+    int oom = 0;
     for (;;) {
         if (len == cap) {
             cap = cap ? 2 * cap : 1 << 14;
             char *grown = realloc(data, cap);
-            if (!grown) break;
+            if (!grown) {
+                oom = 1;
+                break;
+            }
             data = grown;
         }
         const size_t n = fread(data + len, 1, cap - len, f);
         len += n;
         if (n == 0) break;
     }
-    const int bad = ferror(f) || !data;
+    const int bad = ferror(f);
     fclose(f);
     int rc = -1;
-    if (bad)
-        snprintf(err, errlen, "%s: cannot read", from);
+    if (bad || oom)
+        snprintf(err, errlen, "%s: cannot read%s", from, oom ? ": out of memory" : "");
     else
         rc = bdc_write_atomic(to, data, len, err, errlen);
     free(data);
     return rc;
+}
+
+/* Copies a file unless the destination has one already; *copied says
+ * whether it did. */
+static int copy_if_missing(const char *from, const char *to, int *copied, char *err,
+                           size_t errlen)
+{
+    *copied = 0;
+    if (access(to, F_OK) == 0 || access(from, F_OK) != 0)
+        return 0;
+    if (copy_file(from, to, err, errlen))
+        return -1;
+    *copied = 1;
+    return 0;
+}
+
+/* The files one merge wrote, removed again if it fails. */
+typedef struct written {
+    char **paths;
+    size_t count;
+} written;
+
+static int remember(written *w, const char *path)
+{
+    char **grown = realloc(w->paths, (w->count + 1) * sizeof *grown);
+    if (!grown) return -1;
+    w->paths = grown;
+    if (!(w->paths[w->count] = strdup(path))) return -1;
+    w->count++;
+    return 0;
+}
+
+static void forget(written *w, int remove_files)
+{
+    for (size_t i = 0; i < w->count; i++) {
+        if (remove_files) unlink(w->paths[i]);
+        free(w->paths[i]);
+    }
+    free(w->paths);
+    memset(w, 0, sizeof *w);
 }
 
 /* Merges every source of one (machine, experiment) into OUT. */
@@ -149,6 +191,7 @@ static int merge_one(const char *into, source *src, size_t n, char *err, size_t 
     bdc_csv have;
     int rc = -1;
     bdc_row *rows = NULL;
+    written wrote = {0};
     if (bdc_results_read(dir, &have, err, errlen))
         goto unlock;
     size_t total = have.rows;
@@ -178,17 +221,28 @@ static int merge_one(const char *into, source *src, size_t n, char *err, size_t 
                 continue;
             }
             if (curve >= 0 && *bdc_csv_cell(t, r, (size_t)curve)) {
+                /* The row's curve comes with it; a row whose curve is
+                 * missing means a damaged folder, not a partial merge. */
                 const char *rel = bdc_csv_cell(t, r, (size_t)curve);
-                char from[4400], to[4400];
+                char from[4400], to[4400], shown[128];
                 snprintf(from, sizeof from, "%s/%s", src[i].dir, rel);
                 snprintf(to, sizeof to, "%s/%s", dir, rel);
-                if (strstr(rel, "..") || copy_new(from, to, err, errlen)) {
-                    char shown[128];
-                    if (strstr(rel, ".."))
-                        snprintf(err, errlen, "%s/runs.csv: curve_file '%s' leaves the folder",
-                                 src[i].dir, bdc_csv_printable(rel, shown, sizeof shown));
+                if (strstr(rel, "..")) {
+                    snprintf(err, errlen, "%s/runs.csv: curve_file '%s' leaves the folder",
+                             src[i].dir, bdc_csv_printable(rel, shown, sizeof shown));
                     goto done;
                 }
+                if (access(from, F_OK) != 0) {
+                    snprintf(err, errlen, "%s: missing, but %s/runs.csv has the run %s",
+                             from, src[i].dir, bdc_csv_printable(id, shown, sizeof shown));
+                    goto done;
+                }
+                if (remember(&wrote, to)) {
+                    snprintf(err, errlen, "out of memory");
+                    goto done;
+                }
+                if (copy_file(from, to, err, errlen))
+                    goto done;
             }
             rows[count++] = (bdc_row){(const char *const *)t->cells + r * t->columns,
                                       t->columns};
@@ -197,7 +251,9 @@ static int merge_one(const char *into, source *src, size_t n, char *err, size_t 
         char from[4400], to[4400];
         snprintf(from, sizeof from, "%s/meta.json", src[i].dir);
         snprintf(to, sizeof to, "%s/meta.json", dir);
-        if (copy_new(from, to, err, errlen))
+        int copied;
+        if (copy_if_missing(from, to, &copied, err, errlen) ||
+            (copied && remember(&wrote, to)))
             goto done;
     }
     if (bdc_results_write_rows(dir, rows, count, err, errlen))
@@ -206,6 +262,7 @@ static int merge_one(const char *into, source *src, size_t n, char *err, size_t 
            added, duplicates);
     rc = 0;
 done:
+    forget(&wrote, rc != 0); /* a failed merge leaves no file behind */
     free(rows);
     bdc_csv_free(&have);
 unlock:
@@ -234,6 +291,11 @@ int bdc_cmd_merge(int argc, char **argv)
                 return BDC_EXIT_USAGE;
             }
             into = argv[i];
+            if (!*into) {
+                bdc_error("merge", "--into: '' is empty (give a folder)");
+                free(inputs);
+                return BDC_EXIT_USAGE;
+            }
         } else if (argv[i][0] == '-' && argv[i][1]) {
             bdc_error("merge", "unknown option '%s' (see bdc merge --help)", argv[i]);
             free(inputs);

@@ -228,6 +228,10 @@ int bdc_cmd_sweep(int argc, char **argv)
                 return BDC_EXIT_USAGE;
             }
             results_flag = argv[i];
+            if (!*results_flag) {
+                bdc_error("sweep", "--results: '' is empty (give a folder)");
+                return BDC_EXIT_USAGE;
+            }
         } else if (argv[i][0] == '-' && argv[i][1]) {
             bdc_error("sweep", "unknown option '%s' (see bdc sweep --help)", argv[i]);
             return BDC_EXIT_USAGE;

@@ -48,6 +48,10 @@ int bdc_cmd_table(int argc, char **argv)
                 return BDC_EXIT_USAGE;
             }
             *value = argv[i];
+            if (!*argv[i]) {
+                bdc_error("table", "%s: '' is empty (give a value)", a);
+                return BDC_EXIT_USAGE;
+            }
         } else if (a[0] == '-' && a[1]) {
             bdc_error("table", "unknown option '%s' (see bdc table --help)", a);
             return BDC_EXIT_USAGE;

@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "results.h"
 #include "run_record.h"
+#include "stability.h"
 #include "version.h"
 
 static const char usage[] =
@@ -120,6 +121,10 @@ static int parse(int argc, char **argv, train_args *a)
         const char *flag = c >= OPT_MODEL ? options[c - OPT_MODEL].name : "";
         char name[40];
         snprintf(name, sizeof name, "--%s", flag);
+        if (optarg && !*optarg) { /* e.g. --results "" would mean the root folder */
+            bdc_error("train", "%s: '' is empty (give a value)", name);
+            return -1;
+        }
         switch (c) {
         case OPT_MODEL: a->model = optarg; break;
         case OPT_DATASET: a->dataset = optarg; break;
@@ -245,6 +250,10 @@ static int plan(int argc, char **argv, train_args *a, bdc_run_desc *d)
     if (configure(a, &d->cfg))
         return -1;
     char err[512];
+    if (bdc_check_stability(&d->cfg, err, sizeof err)) {
+        bdc_error("train", "%s", err);
+        return -1;
+    }
     const bdc_family *family = bdc_family_select(a->kernel, err, sizeof err);
     if (!family) {
         bdc_error("train", "%s", err);
@@ -466,13 +475,17 @@ int bdc_cmd_train(int argc, char **argv)
             printf("  %.2f%% not reached\n", 100.0 * desc.target);
     }
     rc = BDC_EXIT_OK;
-    if (a.results) {
-        if (bdc_results_commit(results_dir, &rec, err, sizeof err)) {
-            bdc_error("train", "--results: %s", err);
-            rc = BDC_EXIT_FAILURE;
-        } else if (!a.json) {
-            printf("  recorded in %s/runs.csv as %s\n", results_dir, rec.run_id);
-        }
+    if (a.results && !a.json)
+        printf("  recording it in %s/runs.csv as %s\n", results_dir, rec.run_id);
+    /* A run whose report could not be written (a full disk) fails and is
+     * not recorded; the report is complete before the commit, so that exit
+     * status 1 always means "not in runs.csv". */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        perror("bdc train: cannot write the summary");
+        rc = BDC_EXIT_FAILURE;
+    } else if (a.results && bdc_results_commit(results_dir, &rec, err, sizeof err)) {
+        bdc_error("train", "--results: %s", err);
+        rc = BDC_EXIT_FAILURE;
     }
     bdc_curve_free(&curve);
     bdc_sample_buf_free(&buf);

@@ -24,7 +24,19 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n";
 
-int main(int argc, char **argv)
+/* Output that could not be written (a full disk) is a failure, not a
+ * success with a cut-off report.  A command that failed has said why
+ * already. */
+static int finish(int status)
+{
+    if ((fflush(stdout) != 0 || ferror(stdout)) && status == BDC_EXIT_OK) {
+        perror("bdc: cannot write the output");
+        return BDC_EXIT_FAILURE;
+    }
+    return status;
+}
+
+static int run(int argc, char **argv)
 {
     if (argc > 0 && argv[0] && *argv[0])
         bdc_argv0 = argv[0];
@@ -53,4 +65,9 @@ int main(int argc, char **argv)
         return bdc_cmd_table(argc - 1, argv + 1);
     fprintf(stderr, "bdc: unknown command '%s' (see bdc --help)\n", cmd);
     return BDC_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    return finish(run(argc, argv));
 }

@@ -1,7 +1,9 @@
 #include "results.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +61,15 @@ int bdc_mkdirs(const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* For the tests only (docs/robustness.md): with BDC_TEST_FULL_DISK=TEXT in
+ * the environment, writing a file whose path contains TEXT stops half-way
+ * with ENOSPC, as on a full disk. */
+static int full_disk_for(const char *path)
+{
+    const char *what = getenv("BDC_TEST_FULL_DISK");
+    return what && *what && strstr(path, what) != NULL;
+}
+
 int bdc_write_atomic(const char *path, const char *data, size_t len, char *err,
                      size_t errlen)
 {
@@ -72,22 +83,61 @@ int bdc_write_atomic(const char *path, const char *data, size_t len, char *err,
         snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
         return -1;
     }
+    const int full = full_disk_for(path);
+    const size_t room = full ? len / 2 : len;
     size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
+    int saved = 0;
+    while (done < room) {
+        ssize_t w = write(fd, data + done, room - done);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) break;
+        if (w <= 0) {
+            saved = w < 0 ? errno : EIO;
+            break;
+        }
         done += (size_t)w;
     }
-    const int ok = done == len && fsync(fd) == 0;
-    const int saved = errno;
-    if (close(fd) || !ok || rename(tmp, path)) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(ok ? errno : saved));
+    if (full && !saved) saved = ENOSPC;
+    if (!saved && fsync(fd)) saved = errno;
+    if (close(fd) && !saved) saved = errno;
+    if (!saved && rename(tmp, path)) saved = errno;
+    if (saved) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(saved));
         unlink(tmp);
         return -1;
     }
     return 0;
 }
+
+/* Is name a temporary file of bdc_write_atomic ("tmp-<pid>-...")? */
+static int is_temporary(const char *name)
+{
+    if (strncmp(name, "tmp-", 4) != 0) return 0;
+    const char *p = name + 4;
+    while (*p >= '0' && *p <= '9') p++;
+    return p > name + 4 && *p == '-';
+}
+
+/* Removes the temporary files a killed writer left in dir.  Every file of
+ * a results folder is written under its lock, so while we hold the lock
+ * no temporary file there belongs to a live writer. */
+static void remove_leftovers(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (is_temporary(e->d_name)) {
+            char path[4400];
+            if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+                unlink(path);
+        }
+    closedir(d);
+}
+
+/* The signal mask before the lock: SIGINT, SIGTERM and SIGHUP wait while
+ * a process holds the lock, so that it never stops half-way through the
+ * files it is writing; they arrive when it unlocks. */
+static sigset_t mask_before_lock;
 
 int bdc_results_lock(const char *dir, char *err, size_t errlen)
 {
@@ -104,12 +154,23 @@ int bdc_results_lock(const char *dir, char *err, size_t errlen)
         close(fd);
         return -1;
     }
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &mask_before_lock);
+    remove_leftovers(dir);
+    snprintf(path, sizeof path, "%s/curves", dir);
+    remove_leftovers(path);
     return fd;
 }
 
 void bdc_results_unlock(int fd)
 {
-    if (fd >= 0) close(fd); /* closing releases the flock */
+    if (fd < 0) return;
+    close(fd); /* closing releases the flock */
+    sigprocmask(SIG_SETMASK, &mask_before_lock, NULL);
 }
 
 int bdc_results_check_header(const bdc_csv *table, const char *name, char *err,
@@ -200,6 +261,14 @@ int bdc_results_prepare(const char *dir, char *err, size_t errlen)
     return rc;
 }
 
+/* Closes a memory stream; -1 when it ran out of memory on the way (the
+ * text would be cut short). */
+static int close_memstream(FILE *f)
+{
+    const int bad = ferror(f);
+    return fclose(f) != 0 || bad ? -1 : 0;
+}
+
 int bdc_results_write_rows(const char *dir, const bdc_row *rows, size_t count,
                            char *err, size_t errlen)
 {
@@ -226,8 +295,7 @@ int bdc_results_write_rows(const char *dir, const bdc_row *rows, size_t count,
             line[c] = c < rows[r].width ? rows[r].cells[c] : "";
         bdc_csv_write_row(f, line, n);
     }
-    const int failed = ferror(f);
-    fclose(f);
+    const int failed = close_memstream(f);
     free(line);
     int rc = -1;
     if (failed)
@@ -239,9 +307,12 @@ int bdc_results_write_rows(const char *dir, const bdc_row *rows, size_t count,
 }
 
 /* meta.json: the machine, the build and when the folder was started. */
-static int write_meta(const char *dir, const bdc_run_record *r, char *err,
-                      size_t errlen)
+/* meta.json: the machine, the build and when the folder was started.
+ * *created tells whether this call wrote it. */
+static int write_meta(const char *dir, const bdc_run_record *r, int *created,
+                      char *err, size_t errlen)
 {
+    *created = 0;
     char path[4200];
     snprintf(path, sizeof path, "%s/meta.json", dir);
     if (access(path, F_OK) == 0)
@@ -263,29 +334,68 @@ static int write_meta(const char *dir, const bdc_run_record *r, char *err,
     bdc_build_info_json(&j, "build");
     bdc_machine_json(&j, "machine", bdc_machine_get());
     bdc_json_end(&j);
-    fclose(f);
-    int rc = bdc_write_atomic(path, text, len, err, errlen);
+    int rc = -1;
+    if (close_memstream(f))
+        snprintf(err, errlen, "%s: out of memory", path);
+    else if ((rc = bdc_write_atomic(path, text, len, err, errlen)) == 0)
+        *created = 1;
     free(text);
     return rc;
 }
 
-static int write_curve(const char *dir, const bdc_run_record *r, char *err,
+static int write_curve(const char *path, const bdc_run_record *r, char *err,
                        size_t errlen)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f) {
-        snprintf(err, errlen, "%s: out of memory", dir);
+        snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
     if (r->curve)
         bdc_curve_write_csv(r->curve, f);
-    fclose(f);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/curves/%s.csv", dir, r->run_id);
-    int rc = bdc_write_atomic(path, text, len, err, errlen);
+    int rc = -1;
+    if (close_memstream(f))
+        snprintf(err, errlen, "%s: out of memory", path);
+    else
+        rc = bdc_write_atomic(path, text, len, err, errlen);
     free(text);
+    return rc;
+}
+
+/* runs.csv: the rows so far, less an earlier one of r's run id, then r's. */
+static int write_rows_with(const char *dir, const bdc_csv *table, const bdc_run_record *r,
+                           char *err, size_t errlen)
+{
+    const size_t n = bdc_run_column_count();
+    bdc_row *rows = malloc((table->rows + 1) * sizeof *rows);
+    char **cells = calloc(n, sizeof *cells);
+    size_t count = 0;
+    int rc = -1;
+    int oom = !rows || !cells;
+    if (!oom) {
+        for (size_t i = 0; i < table->rows; i++)
+            if (strcmp(bdc_csv_cell(table, i, 0), r->run_id) != 0)
+                rows[count++] = (bdc_row){(const char *const *)table->cells + i * table->columns,
+                                          table->columns};
+        char value[4200];
+        size_t c = 0;
+        for (; c < n; c++) {
+            bdc_run_column_format(r, c, value, sizeof value);
+            if (!(cells[c] = strdup(value))) break;
+        }
+        oom = c < n;
+        if (!oom) {
+            rows[count++] = (bdc_row){(const char *const *)cells, n};
+            rc = bdc_results_write_rows(dir, rows, count, err, errlen);
+        }
+    }
+    if (oom)
+        snprintf(err, errlen, "%s/runs.csv: out of memory", dir);
+    for (size_t c = 0; cells && c < n; c++) free(cells[c]);
+    free(cells);
+    free(rows);
     return rc;
 }
 
@@ -305,36 +415,36 @@ int bdc_results_commit(const char *dir, const bdc_run_record *r, char *err,
     snprintf(name, sizeof name, "%s/runs.csv", dir);
     if (bdc_results_check_header(&table, name, err, errlen))
         goto done;
-    if (write_curve(dir, r, err, errlen) || write_meta(dir, r, err, errlen))
+
+    /* Curve, meta.json, row: in that order, so that a row never points at
+     * a missing curve.  If a later step fails, the earlier ones are undone:
+     * a curve this run replaced is kept aside (a hard link) until its row
+     * is written, and put back otherwise. */
+    char curve[4400], kept[4400];
+    snprintf(curve, sizeof curve, "%s/curves/%s.csv", dir, r->run_id);
+    snprintf(kept, sizeof kept, "%s/curves/tmp-%ld-kept-%s.csv", dir, (long)getpid(),
+             r->run_id);
+    unlink(kept);
+    const int had_curve = link(curve, kept) == 0;
+    if (!had_curve && errno != ENOENT) {
+        snprintf(err, errlen, "%s: cannot keep the earlier curve aside: %s", curve,
+                 strerror(errno));
         goto done;
-    /* The rows so far, less an earlier one of the same run id, then r's. */
-    const size_t n = bdc_run_column_count();
-    bdc_row *rows = malloc((table.rows + 1) * sizeof *rows);
-    char **cells = calloc(n, sizeof *cells);
-    size_t count = 0;
-    int oom = !rows || !cells;
-    if (!oom) {
-        for (size_t i = 0; i < table.rows; i++)
-            if (strcmp(bdc_csv_cell(&table, i, 0), r->run_id) != 0)
-                rows[count++] = (bdc_row){(const char *const *)table.cells + i * table.columns,
-                                          table.columns};
-        char value[4200];
-        size_t c = 0;
-        for (; c < n; c++) {
-            bdc_run_column_format(r, c, value, sizeof value);
-            if (!(cells[c] = strdup(value))) break;
-        }
-        oom = c < n;
-        if (!oom) {
-            rows[count++] = (bdc_row){(const char *const *)cells, n};
-            rc = bdc_results_write_rows(dir, rows, count, err, errlen);
+    }
+    int meta_created = 0;
+    if (write_curve(curve, r, err, errlen) == 0 &&
+        write_meta(dir, r, &meta_created, err, errlen) == 0 &&
+        write_rows_with(dir, &table, r, err, errlen) == 0)
+        rc = 0;
+    if (rc != 0) {
+        if (had_curve) rename(kept, curve);
+        else unlink(curve);
+        if (meta_created) {
+            snprintf(name, sizeof name, "%s/meta.json", dir);
+            unlink(name);
         }
     }
-    if (oom)
-        snprintf(err, errlen, "%s: out of memory", name);
-    for (size_t c = 0; cells && c < n; c++) free(cells[c]);
-    free(cells);
-    free(rows);
+    if (had_curve) unlink(kept); /* gone already when it was put back */
 done:
     bdc_csv_free(&table);
 unlock:

@@ -433,17 +433,19 @@ int bdc_sweep_load(const char *path, bdc_sweep *out, char *err, size_t errlen)
     size_t cap = 1 << 14, n = 0;
     char *text = malloc(cap);
     while (text) {
+        errno = 0;
         n += fread(text + n, 1, cap - n, f);
         if (n < cap || cap >= (1u << 24)) break;
         cap *= 2;
         char *grown = realloc(text, cap);
         if (!grown) { free(text); text = NULL; } else text = grown;
     }
-    const int bad = ferror(f);
+    const int bad = ferror(f), why = errno;
     fclose(f);
     if (!text || bad) {
         free(text);
-        return fail(err, errlen, path, 0, "%s", bad ? "read error" : "out of memory");
+        return fail(err, errlen, path, 0, "%s", bad ? (why ? strerror(why) : "read error")
+                                                    : "out of memory");
     }
     if (n == cap) {
         free(text);

@@ -24,7 +24,8 @@
     X(accounting)             \
     X(results)                \
     X(sweep)                  \
-    X(fuzz_corpus)
+    X(fuzz_corpus)             \
+    X(robustness)
 
 #ifdef BDC_TEST_KERNELS_ONLY
 #define BDC_TEST_SUITES(X) BDC_KERNEL_SUITES(X)

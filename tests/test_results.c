@@ -1,5 +1,6 @@
 /* The results folder: CSV reading and writing, run ids, atomic and locked
  * rows, learning curves, `bdc train --results`, `bdc merge`, `bdc table`. */
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,13 +363,17 @@ START_TEST(train_records_a_run)
 }
 END_TEST
 
-/* A run killed while training leaves the folder as it was. */
+/* A run interrupted while training (SIGINT as from Ctrl-C, or SIGTERM)
+ * dies of the signal and leaves the folder as it was: no row, no curve, no
+ * temporary file. */
 START_TEST(killed_run_writes_nothing)
 {
+    const int sig = _i ? SIGTERM : SIGINT;
     char root[512], dir[1024], err[4600];
     bdc_test_tmpdir(root, sizeof root);
     const char *args[] = {"train", "--model", "bidir", "--hidden", "400", "--epochs", "50",
-                          "--results", root, "--experiment", "killed", NULL};
+                          "--eval-every", "1000", "--results", root, "--experiment", "killed",
+                          NULL};
     const pid_t pid = bdc_test_spawn(args, NULL, NULL);
     /* The folder is prepared before training starts. */
     folder(dir, sizeof dir, root, "killed");
@@ -378,12 +383,22 @@ START_TEST(killed_run_writes_nothing)
         usleep(10000);
     ck_assert_int_eq(access(curves, F_OK), 0);
     usleep(200000);
-    kill(pid, SIGTERM);
-    ck_assert_int_eq(bdc_test_wait(pid), 128 + SIGTERM);
+    kill(pid, sig);
+    ck_assert_int_eq(bdc_test_wait(pid), 128 + sig);
     bdc_csv t;
     ck_assert_int_eq(bdc_results_read(dir, &t, err, sizeof err), 0);
     ck_assert_uint_eq(t.rows, 0);
     bdc_csv_free(&t);
+    const char *folders[] = {dir, curves};
+    for (int f = 0; f < 2; f++) {
+        DIR *d = opendir(folders[f]);
+        ck_assert_ptr_nonnull(d);
+        struct dirent *e;
+        while ((e = readdir(d)))
+            ck_assert_msg(e->d_name[0] == '.' || strcmp(e->d_name, "curves") == 0,
+                          "%s/%s written by an interrupted run", folders[f], e->d_name);
+        closedir(d);
+    }
     bdc_test_remove_tree(root);
 }
 END_TEST
@@ -536,7 +551,7 @@ Suite *bdc_suite_results(void)
     TCase *runs = tcase_create("commands");
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, train_records_a_run);
-    tcase_add_test(runs, killed_run_writes_nothing);
+    tcase_add_loop_test(runs, killed_run_writes_nothing, 0, 2); /* SIGINT, SIGTERM */
     tcase_add_test(runs, merge_deduplicates_by_run_id);
     tcase_add_test(runs, table_prints_the_comparison);
     suite_add_tcase(s, runs);
