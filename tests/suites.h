@@ -25,7 +25,8 @@
     X(results)                \
     X(sweep)                  \
     X(fuzz_corpus)             \
-    X(robustness)
+    X(robustness)              \
+    X(edges)
 
 #ifdef BDC_TEST_KERNELS_ONLY
 #define BDC_TEST_SUITES(X) BDC_KERNEL_SUITES(X)
