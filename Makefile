@@ -190,7 +190,8 @@ BENCH_ARGS ?= --benchmark_repetitions=3 --benchmark_display_aggregates_only=true
 BENCH_OUT_FLAGS = --benchmark_time_unit=us --benchmark_out_format=json
 bench: $(BIN) $(BENCH_BIN) data
 	$(Q)id=$$(./$(BIN) info --id) && mkdir -p results/$$id && \
-	  $(BENCH_BIN) $(BENCH_OUT_FLAGS) --benchmark_out=results/$$id/bench.json $(BENCH_ARGS) && \
+	  $(BENCH_BIN) $(BENCH_OUT_FLAGS) --benchmark_out=results/$$id/bench.json.tmp $(BENCH_ARGS) && \
+	  mv results/$$id/bench.json.tmp results/$$id/bench.json && \
 	  echo "bdc: wrote results/$$id/bench.json (table: scripts/bench-table.py results/$$id/bench.json)"
 
 # Every benchmark once, briefly, then checked: every family of every case

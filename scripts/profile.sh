@@ -36,7 +36,7 @@ log=$out/profile/log.txt
 : > "$log"
 
 echo "profile: machine $id -> $out/"
-"$bdc" info --json > "$out/machine.json"
+"$bdc" info --json > "$out/machine.json.tmp" && mv "$out/machine.json.tmp" "$out/machine.json"
 "$bdc" info
 
 # The families this CPU runs natively; emulated ones are no speed contenders.
@@ -46,7 +46,8 @@ print(" ".join(k["name"] for k in json.load(sys.stdin)["kernels"] if k["status"]
 
 echo "profile: benchmarks (a few minutes) -> $out/bench.json"
 "$bench" --benchmark_time_unit=us --benchmark_out_format=json \
-    --benchmark_out="$out/bench.json" "$@"
+    --benchmark_out="$out/bench.json.tmp" "$@"
+mv "$out/bench.json.tmp" "$out/bench.json" # whole, or not at all
 
 echo "profile: training runs ($models x $natives; $train images, 1 epoch) -> $out/profile/train.jsonl"
 runs=$out/profile/train.jsonl
