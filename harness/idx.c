@@ -35,6 +35,11 @@ static long long read_fully(gzFile f, uint8_t *buf, size_t len, char *what,
                  "truncated gzip data: the file ends inside the compressed stream");
         return -1;
     }
+    if (code == Z_ERRNO) { /* the system refused: zlib's message ends with why */
+        const char *why = strrchr(msg, ':');
+        snprintf(what, whatlen, "cannot read: %s", why && why[1] ? why + 2 : msg);
+        return -1;
+    }
     if (code != Z_OK) {
         snprintf(what, whatlen, "corrupt gzip data (%s)", msg);
         return -1;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "../harness/dataset.h"
 #include "../harness/idx.h"
@@ -297,6 +298,14 @@ START_TEST(missing_file)
 }
 END_TEST
 
+/* Something that opens but cannot be read: said so, not "corrupt". */
+START_TEST(a_folder_instead_of_a_file)
+{
+    ck_assert_int_eq(mkdir(bdc_scratch_path(dir, "a-folder"), 0777), 0);
+    expect_idx_error("a-folder", 3, "cannot read: Is a directory");
+}
+END_TEST
+
 /* --- the dataset loader ---------------------------------------------------- */
 
 /* A complete dataset: training images raw, everything else gzipped. */
@@ -530,6 +539,7 @@ Suite *bdc_suite_idx(void)
     tcase_add_test(reader, gzip_with_a_wrong_checksum);
     tcase_add_test(reader, truncated_gzip);
     tcase_add_test(reader, missing_file);
+    tcase_add_test(reader, a_folder_instead_of_a_file);
     suite_add_tcase(s, reader);
 
     TCase *dataset = tcase_create("dataset");
