@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -199,6 +200,65 @@ START_TEST(impossible_results_folder)
     ck_assert_int_eq(bdc_test_run(merge, out, err, sizeof err), 1);
     ck_assert_uint_eq(bdc_test_lines(err), 1);
     ck_assert_ptr_nonnull(strstr(err, "Not a directory"));
+    bdc_test_remove_tree(s.root);
+}
+END_TEST
+
+/* Runs $BDC_BIN as an unprivileged user: as root, as nobody (65534), for
+ * whom mode bits apply; otherwise as we are.  stderr into err. */
+static int run_unprivileged(const char *const *args, char *err, size_t len)
+{
+    char tmp[512], path[600];
+    bdc_test_tmpdir(tmp, sizeof tmp);
+    snprintf(path, sizeof path, "%s/err", tmp);
+    const char *argv[32] = {bdc_test_bin()};
+    for (size_t i = 0; args[i]; i++) {
+        ck_assert_uint_lt(i, 30);
+        argv[i + 1] = args[i];
+    }
+    fflush(NULL);
+    const pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        const int e = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int o = open("/dev/null", O_WRONLY);
+        if (e < 0 || o < 0) _exit(126);
+        dup2(o, 1);
+        dup2(e, 2);
+        if (geteuid() == 0 && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+            _exit(125);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    const int rc = bdc_test_wait(pid);
+    bdc_test_read(path, err, len);
+    bdc_test_remove_tree(tmp);
+    return rc;
+}
+
+/* A data file or a results folder we may not read or write. */
+START_TEST(no_permission)
+{
+    scratch s;
+    scratch_make(&s);
+    ck_assert_int_eq(chmod(s.root, 0755), 0); /* mkdtemp made it 0700 */
+    char labels[1400], err[4096];
+    snprintf(labels, sizeof labels, "%s/train-labels-idx1-ubyte", s.data);
+    ck_assert_int_eq(chmod(labels, 0), 0);
+    const char *args[] = {"train", "--model", "bidir", "--hidden", "2", "--data-dir", s.data,
+                          NULL};
+    ck_assert_int_eq(run_unprivileged(args, err, sizeof err), 1);
+    ck_assert_uint_eq(bdc_test_lines(err), 1);
+    ck_assert_msg(strstr(err, labels) && strstr(err, "Permission denied"), "%s", err);
+    ck_assert_int_eq(chmod(labels, 0644), 0);
+    /* A results folder recorded into by someone else, not writable by us. */
+    ck_assert_int_eq(train(&s, "3", NULL, NULL, 0), 0);
+    const char *rec[] = {"train", "--model", "bidir", "--hidden", "2", "--data-dir", s.data,
+                         "--results", s.results, "--experiment", "exp", NULL};
+    ck_assert_int_eq(run_unprivileged(rec, err, sizeof err), 1);
+    ck_assert_uint_eq(bdc_test_lines(err), 1);
+    ck_assert_msg(strstr(err, "--results: ") && strstr(err, "Permission denied"), "%s", err);
+    ck_assert_uint_eq(assert_folder_valid(s.dir), 1);
     bdc_test_remove_tree(s.root);
 }
 END_TEST
@@ -532,6 +592,7 @@ Suite *bdc_suite_robustness(void)
     tcase_add_test(input, environment_is_checked_too);
     tcase_add_test(input, impossible_results_folder);
     tcase_add_test(input, stdout_on_a_full_disk);
+    tcase_add_test(input, no_permission);
     suite_add_tcase(s, input);
     TCase *disk = tcase_create("full_disk");
     tcase_set_timeout(disk, 120);
