@@ -141,6 +141,8 @@ START_TEST(bad_files_exit_2)
         {"model = bidir\ntarget = 1.5\n", "bad.sweep:2: --target: '1.5' is not a number in [0, 1]"},
         {"model = bidir\nhidden = ten\n", "bad.sweep:2: hidden: 'ten' is not a whole number"},
         {"experiment = a+b/c\nmodel = bidir\n", "bad.sweep:1: experiment: 'a+b/c' is not a name"},
+        {"model = bidir\ndataset = cifar\n", "bad.sweep:2: --dataset: unknown dataset 'cifar'"},
+        {"model = bidir\nlr = 0.1, 1\ndecay = 0.5\n", "bad.sweep:2: --lr: 1 with --decay 0.5 lets"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         bdc_test_write(path, bad[i].text);
@@ -219,7 +221,7 @@ static const char resumable[] =
     "epochs = 1\n"
     "[longer]\n" /* long enough that the kill lands inside them */
     "hidden = 200, 210\n"
-    "epochs = 6\n";
+    "epochs = 20\n";
 
 static size_t rows_of(const char *dir)
 {
