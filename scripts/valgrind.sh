@@ -31,6 +31,21 @@ step() {
     fi
 }
 
+# The same for a step that must fail with exit status 1 (not 99).
+step_fails() {
+    name=$1
+    shift
+    rc=0
+    vg "$@" > "$work/out" 2> "$work/err" || rc=$?
+    if [ "$rc" = 1 ]; then
+        echo "valgrind: ok    $name (exit 1, as it should)"
+    else
+        cat "$work/err" >&2
+        echo "valgrind: FAIL  $name (exit $rc, expected 1; 99: memcheck errors)" >&2
+        exit 1
+    fi
+}
+
 models=$("$bdc" train --model '?' 2>&1 | sed -n 's/.*(known: \(.*\)).*/\1/p' | tr -d ',')
 [ -n "$models" ] || { echo "valgrind: cannot get the model list from $bdc train" >&2; exit 1; }
 
@@ -42,6 +57,11 @@ for m in $models; do
 done
 step "train --model bidir --kernel scalar" "$bdc" train --model bidir $small \
     --kernel scalar --results "$work/r" --experiment vg
+# A commit that fails half-way and is undone (docs/robustness.md).
+export BDC_TEST_FULL_DISK=runs.csv
+step_fails "train, the disk full at runs.csv" "$bdc" train \
+    --model bidir $small --results "$work/r" --experiment vg
+unset BDC_TEST_FULL_DISK
 step "table" "$bdc" table --results "$work/r" --experiment vg
 step "merge" "$bdc" merge --into "$work/merged" "$work/r"
 step "info --json" "$bdc" info --json
