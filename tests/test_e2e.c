@@ -174,10 +174,6 @@ static const bad_usage bad[] = {
     {{"train", "--model", "bidir", "--kernel", ""}, 2, "--kernel", "''"},
     {{"train", "--model", "bidir", "--experiment", "../up"}, 2, "--experiment", "'../up'"},
     {{"train", "--model", "bidir", "--experiment", "a/b"}, 2, "--experiment", "'a/b'"},
-    /* D x H x 4 bytes over half the memory (the product taken in double):
-     * binconv's 4433 inputs x 2^20 neurons are 17 GiB. */
-    {{"train", "--model", "binconv", "--hidden", "1048576", "--train-limit", "5",
-      "--test-limit", "5"}, 2, "--hidden", "1048576 neurons"},
     {{"train", "--model", "bidir", "--data-dir", "/nonexistent"}, 1, "/nonexistent", NULL},
     {{"train", "--model", "bidir", "--data-dir", "/dev/null"}, 1, "/dev/null", "not a folder"},
     {{"train", "--model", "binconv", "--data-dir", "/nonexistent/mnist", "--json"}, 1,

@@ -204,6 +204,83 @@ START_TEST(impossible_results_folder)
 }
 END_TEST
 
+/* Every kind of failing run, pointed at a folder holding a run: exit 1
+ * or 2, one line, and the folder exactly as it was. */
+START_TEST(failures_leave_the_folder_as_it_was)
+{
+    scratch s;
+    scratch_make(&s);
+    ck_assert_int_eq(train(&s, "3", NULL, NULL, 0), 0);
+    char *before = folder_state(s.dir);
+    char missing[700];
+    snprintf(missing, sizeof missing, "%s/none", s.root);
+    static const struct { const char *flag, *value; int status; } failing[] = {
+        {"--hidden", "0", 2},            /* out of range */
+        {"--model", "perceptron", 2},    /* unknown name */
+        {"--kernel", "avx9000", 2},
+        {"--lr", "1", 2},                /* unstable with the decay below */
+        {"--experiment", "../exp", 2},   /* not a folder name */
+        {"--data-dir", NULL, 1},         /* missing data (the path is filled in) */
+    };
+    for (size_t i = 0; i < sizeof failing / sizeof *failing; i++) {
+        const char *value = failing[i].value ? failing[i].value : missing;
+        const char *args[] = {"train", "--model", "bidir", "--hidden", "3", "--decay", "0.5",
+                              "--data-dir", s.data, "--results", s.results, "--experiment",
+                              "exp", failing[i].flag, value, NULL};
+        char err[4096];
+        ck_assert_int_eq(bdc_test_run(args, NULL, err, sizeof err), failing[i].status);
+        ck_assert_msg(bdc_test_lines(err) == 1, "%s %s: %s", failing[i].flag, value, err);
+        char *after = folder_state(s.dir);
+        ck_assert_msg(strcmp(before, after) == 0, "%s %s changed the folder", failing[i].flag,
+                      value);
+        free(after);
+    }
+    free(before);
+    ck_assert_uint_eq(assert_folder_valid(s.dir), 1);
+    bdc_test_remove_tree(s.root);
+}
+END_TEST
+
+/* The weights, D x H x 4 bytes, must fit in half the memory; the product
+ * is taken in double, so it cannot wrap.  The largest images bdc reads
+ * (256 x 256 = 65 536 inputs) times the largest H (2^20) are 256 GiB:
+ * refused on any machine with less than 512 GiB, before any allocation. */
+START_TEST(weights_larger_than_memory)
+{
+    scratch s;
+    scratch_make(&s);
+    /* Two 256 x 256 images per set, blank (the data's content is not the
+     * point). */
+    const char *names[] = {"train", "t10k"};
+    for (int k = 0; k < 2; k++) {
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte", s.data, names[k]);
+        FILE *f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        const uint8_t header[16] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 1, 0, 0, 0, 1, 0};
+        ck_assert_uint_eq(fwrite(header, 1, 16, f), 16);
+        static const uint8_t blank[2 * 65536];
+        ck_assert_uint_eq(fwrite(blank, 1, sizeof blank, f), sizeof blank);
+        ck_assert_int_eq(fclose(f), 0);
+        snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte", s.data, names[k]);
+        f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        const uint8_t labels[10] = {0, 0, 8, 1, 0, 0, 0, 2, 3, 4};
+        ck_assert_uint_eq(fwrite(labels, 1, 10, f), 10);
+        ck_assert_int_eq(fclose(f), 0);
+    }
+    const char *args[] = {"train", "--model", "bidir", "--hidden", "1048576", "--data-dir",
+                          s.data, NULL};
+    char out[4096], err[4096];
+    ck_assert_int_eq(bdc_test_run(args, out, err, sizeof err), 2);
+    ck_assert_str_eq(out, "");
+    ck_assert_uint_eq(bdc_test_lines(err), 1);
+    ck_assert_msg(strstr(err, "--hidden: 1048576 neurons x 65536 inputs need 256.0 GiB"), "%s",
+                  err);
+    bdc_test_remove_tree(s.root);
+}
+END_TEST
+
 /* Runs $BDC_BIN as an unprivileged user: as root, as nobody (65534), for
  * whom mode bits apply; otherwise as we are.  stderr into err. */
 static int run_unprivileged(const char *const *args, char *err, size_t len)
@@ -593,6 +670,8 @@ Suite *bdc_suite_robustness(void)
     tcase_add_test(input, impossible_results_folder);
     tcase_add_test(input, stdout_on_a_full_disk);
     tcase_add_test(input, no_permission);
+    tcase_add_test(input, failures_leave_the_folder_as_it_was);
+    tcase_add_test(input, weights_larger_than_memory);
     suite_add_tcase(s, input);
     TCase *disk = tcase_create("full_disk");
     tcase_set_timeout(disk, 120);
