@@ -23,7 +23,8 @@
     X(roofline)               \
     X(accounting)             \
     X(results)                \
-    X(sweep)
+    X(sweep)                  \
+    X(table)
 
 #ifdef BDC_TEST_KERNELS_ONLY
 #define BDC_TEST_SUITES(X) BDC_KERNEL_SUITES(X)
