@@ -17,7 +17,7 @@ static void usage(FILE *f)
 {
     fputs("usage: bdc table [PATH...] [--experiment NAME] [--results DIR] [--machine ID]\n"
           "                 [--columns KEY,...] [--where COLUMN=V,...] [--sort [-]KEY,...]\n"
-          "                 [--group KEY] [--fastest] [--digits N]\n"
+          "                 [--group KEY] [--fastest] [--compared] [--digits N]\n"
           "                 [--format plain|markdown|latex] [--caption TEXT] [--label KEY]\n"
           "\n"
           "Print a table of recorded runs: one row per run of runs.csv\n"
@@ -37,6 +37,9 @@ static void usage(FILE *f)
           "  --fastest           of runs that differ only in how they were computed\n"
           "                      (kernel, threads, engine), keep the fastest: native\n"
           "                      before emulated, then the least training time\n"
+          "  --compared          keep only configurations run in more than one way\n"
+          "                      (kernel, threads, engine): with the speedup column,\n"
+          "                      the speed-up table\n"
           "  --digits N          significant digits of computed numbers (3; 1..9)\n"
           "  --format F          plain (default), markdown, latex (booktabs)\n"
           "  --caption TEXT      latex: put the table in a table float with this\n"
@@ -104,7 +107,7 @@ int bdc_cmd_table(int argc, char **argv)
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     const char *where[32];
     size_t npaths = 0, nwhere = 0;
-    int fastest = 0;
+    int fastest = 0, compared = 0;
     if (!paths) {
         bdc_error("table", "out of memory");
         return BDC_EXIT_FAILURE;
@@ -116,8 +119,8 @@ int bdc_cmd_table(int argc, char **argv)
             free(paths);
             return BDC_EXIT_OK;
         }
-        if (strcmp(a, "--fastest") == 0) {
-            fastest = 1;
+        if (strcmp(a, "--fastest") == 0 || strcmp(a, "--compared") == 0) {
+            *(a[2] == 'f' ? &fastest : &compared) = 1;
             continue;
         }
         const char **value = strcmp(a, "--experiment") == 0 ? &experiment
@@ -234,6 +237,7 @@ int bdc_cmd_table(int argc, char **argv)
         .group = group,
         .where = where,
         .nwhere = nwhere,
+        .compared = compared,
         .fastest = fastest,
         .digits = (int)digits,
     };

@@ -8,10 +8,17 @@
 #include "run_record.h"
 #include "sigfig.h"
 
+/* Every input file, for columns that compare a run with others. */
+typedef struct inputs {
+    const bdc_csv *runs;
+    size_t nruns;
+} inputs;
+
 /* One row of a runs.csv being turned into cells. */
 typedef struct row {
     const bdc_csv *runs;
     size_t index;
+    const inputs *all;
 } row;
 
 /* A cell of the row by column name; "" when the file has no such column
@@ -59,6 +66,34 @@ static double v_acc_per_gflop(const row *r)
     return gflop > 0 ? number(r, "test_accuracy") / gflop : NAN;
 }
 
+static int same_configuration(const row *a, const row *b);
+
+/* The training speed-up over the same configuration on the scalar family
+ * (the fewest threads, the per-sample engine when there are several). */
+static double v_speedup(const row *r)
+{
+    const double t = number(r, "train_seconds");
+    double base = NAN, base_threads = INFINITY;
+    int base_sample = 0;
+    for (size_t f = 0; f < r->all->nruns; f++)
+        for (size_t i = 0; i < r->all->runs[f].rows; i++) {
+            const row o = {&r->all->runs[f], i, r->all};
+            if (strcmp(cell(&o, "kernel"), "scalar") != 0 || !same_configuration(r, &o))
+                continue;
+            const double threads = number(&o, "threads"), seconds = number(&o, "train_seconds");
+            const char *engine = cell(&o, "engine");
+            const int sample = !*engine || strcmp(engine, "sample") == 0;
+            const double th = isnan(threads) ? 1 : threads;
+            if (isnan(seconds) || seconds <= 0) continue;
+            if (th < base_threads || (th == base_threads && sample && !base_sample)) {
+                base = seconds;
+                base_threads = th;
+                base_sample = sample;
+            }
+        }
+    return t > 0 ? base / t : NAN;
+}
+
 /* How a column shows: its source cell as written, its value with the
  * significant digits asked for, a percentage with two decimals (the
  * resolution of a 10 000-image test), or the kernel marked when emulated. */
@@ -98,6 +133,8 @@ static const struct column {
      NULL, v_gflop_to_target},
     {"samples_to_target", "samples to %", "training samples until the target accuracy",
      SHOW_CELL, "samples_to_target", NULL},
+    {"speedup", "speed-up", "training speed-up over the same run on the scalar family "
+     "(fewest threads)", SHOW_SIG, NULL, v_speedup},
     {"run_id", "run id", "the run id", SHOW_CELL, "run_id", NULL},
 };
 
@@ -405,6 +442,7 @@ int bdc_comparison_table(const bdc_csv *runs, size_t nruns, const char *title,
                          size_t aboutlen, char *err, size_t errlen)
 {
     const int digits = o->digits ? o->digits : 3;
+    const inputs all = {runs, nruns};
     size_t total = 0;
     for (size_t i = 0; i < nruns; i++) total += runs[i].rows;
 
@@ -495,25 +533,36 @@ int bdc_comparison_table(const bdc_csv *runs, size_t nruns, const char *title,
     size_t n = 0;
     for (size_t f = 0; f < nruns; f++)
         for (size_t r = 0; r < runs[f].rows; r++) {
-            const row one = {&runs[f], r};
+            const row one = {&runs[f], r, &all};
             int keep = 1;
             for (size_t w = 0; w < o->nwhere && keep; w++) keep = passes(&filters[w], &one);
-            if (!keep) continue;
-            if (o->fastest) {
-                /* Replace an earlier row of the same configuration if this one
-                 * is faster; drop this one if it is not. */
-                size_t same = n;
-                for (size_t j = 0; j < n && same == n; j++)
-                    if (same_configuration(&items[j].r, &one)) same = j;
-                if (same < n) {
-                    if (faster(&one, &items[same].r)) items[same].r = one;
-                    continue;
-                }
-            }
-            items[n].r = one;
-            items[n].order = n;
-            n++;
+            if (keep) items[n++].r = one;
         }
+    /* --compared: only configurations run in more than one way. */
+    if (o->compared) {
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            int other = 0;
+            for (size_t j = 0; j < n && !other; j++)
+                other = j != i && same_configuration(&items[i].r, &items[j].r);
+            if (other) items[kept++] = items[i];
+        }
+        n = kept;
+    }
+    /* --fastest: one row per configuration, the fastest in the place of
+     * the configuration's first row. */
+    if (o->fastest) {
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t same = kept;
+            for (size_t j = 0; j < kept && same == kept; j++)
+                if (same_configuration(&items[j].r, &items[i].r)) same = j;
+            if (same == kept) items[kept++] = items[i];
+            else if (faster(&items[i].r, &items[same].r)) items[same].r = items[i].r;
+        }
+        n = kept;
+    }
+    for (size_t i = 0; i < n; i++) items[i].order = i;
 
     /* Sort values; first appearances become ranks. */
     for (size_t i = 0; i < n; i++) {

@@ -32,6 +32,8 @@ typedef struct bdc_comparison_options {
     const char *const *where;   /* "COLUMN=V1,V2" (the cell is one of them) or
                                  * "COLUMN!=V1,V2", over runs.csv columns; all must hold */
     size_t nwhere;
+    int compared;               /* keep only configurations run in more than one
+                                 * way (kernel, threads, engine) */
     int fastest;                /* of runs that differ only in how they were computed
                                  * (kernel, threads, engine), keep the fastest,
                                  * native before emulated */

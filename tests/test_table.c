@@ -242,6 +242,18 @@ START_TEST(fastest_and_digits)
     ck_assert_ptr_null(strstr(out, "r1 "));
     ck_assert_ptr_null(strstr(out, "r4 "));
     ck_assert_ptr_null(strstr(out, "r5 "));
+    /* --compared keeps the configurations run in several ways; speed-up is
+     * over the scalar run of the same configuration. */
+    const char *compared[] = {"--compared", "--columns", "run_id,kernel,speedup", "--sort",
+                              "-speedup", NULL};
+    ck_assert_int_eq(table(&fx, compared), 0);
+    in_order(out, (const char *const[]){"r4      neon (emulated)      10.5\n",
+                                        "r6      sse                  6.77\n",
+                                        "r1      avx2                 5.29\n",
+                                        "r5      scalar               1.00\n", NULL});
+    ck_assert_ptr_null(strstr(out, "r2 "));
+    ck_assert_ptr_null(strstr(out, "r3 "));
+    ck_assert_ptr_null(strstr(out, "r7 "));
     /* Raw columns: config as written, measurements to the digits asked. */
     const char *raw[] = {"--columns", "run_id,alpha,train_seconds,test_accuracy", "--where",
                          "run_id=r1", "--digits", "4", NULL};
