@@ -598,7 +598,8 @@ int bdc_comparison_table(const bdc_csv *runs, size_t nruns, const char *title,
     for (size_t i = 0; i < nnames; i++) {
         if (o->group && strcmp(names[i], o->group) == 0) continue;
         char h[96];
-        if (cols[shown_cols].computed) header_text(cols[shown_cols].computed->header, items, n, h, sizeof h);
+        if (cols[shown_cols].computed)
+            header_text(cols[shown_cols].computed->header, items, n, h, sizeof h);
         else snprintf(h, sizeof h, "%s", cols[shown_cols].raw);
         if (bdc_table_set_column(t, shown_cols, h, 0)) {
             snprintf(err, errlen, "out of memory");
@@ -647,7 +648,34 @@ int bdc_comparison_table(const bdc_csv *runs, size_t nruns, const char *title,
         }
     }
     for (size_t k = 0; k < ncols; k++) t->right[k] = right_aligned(&cols[k], t, k);
-    if (bdc_table_add_note(t, "FLOPs are executed operations (a multiply-add is 2, zero inputs "
+    /* A "to target" column whose runs have different targets says which. */
+    int to_target = 0;
+    for (size_t k = 0; k < ncols; k++)
+        to_target |= cols[k].computed && strchr(cols[k].computed->header, '%') &&
+                     cols[k].computed->show != SHOW_PERCENT;
+    char targets[512] = "";
+    if (to_target) {
+        size_t used = 0, pairs = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *tg = cell(&items[i].r, "target"), *ds = cell(&items[i].r, "dataset");
+            int seen = 0;
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = strcmp(cell(&items[j].r, "target"), tg) == 0 &&
+                       strcmp(cell(&items[j].r, "dataset"), ds) == 0;
+            if (seen || !*tg) continue;
+            const int w = snprintf(targets + used, sizeof targets - used, "%s%g%% (%s)",
+                                   pairs ? ", " : "The target accuracies: ",
+                                   100.0 * strtod(tg, NULL), *ds ? ds : "?");
+            if (w < 0 || (size_t)w >= sizeof targets - used) break;
+            used += (size_t)w;
+            pairs++;
+        }
+        char h[96];
+        header_text("%", items, n, h, sizeof h);
+        if (strcmp(h, "target") != 0) targets[0] = '\0'; /* one target: the header says it */
+    }
+    if ((targets[0] && bdc_table_add_note(t, targets)) ||
+        bdc_table_add_note(t, "FLOPs are executed operations (a multiply-add is 2, zero inputs "
                               "skipped), docs/methodology.md; '-': not reached.") ||
         (binconv && bdc_table_add_note(t, "binconv: inference FLOPs include its feature "
                                           "extraction; training FLOPs do not (prep_flops).")) ||

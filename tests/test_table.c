@@ -303,6 +303,29 @@ START_TEST(bad_flags_exit_2)
 }
 END_TEST
 
+/* Runs with different targets: the header says "target", a note says
+ * which; with one target the header names it. */
+START_TEST(targets_are_named)
+{
+    fixture fx;
+    make_fixture(&fx);
+    const char *flags[] = {"--columns", "run_id,time_to_target", NULL};
+    ck_assert_int_eq(table(&fx, flags), 0);
+    ck_assert_ptr_nonnull(strstr(out, "s to 95%"));
+    ck_assert_ptr_null(strstr(out, "The target accuracies"));
+    char *text = strdup(runs_csv), *r3 = strstr(text, "\nr3,");
+    ck_assert_ptr_nonnull(r3);
+    char *target = strstr(r3, ",0.95,");
+    memcpy(target, ",0.90,", 6);
+    ck_assert_int_eq(bdc_test_write(fx.csv, text), 0);
+    free(text);
+    ck_assert_int_eq(table(&fx, flags), 0);
+    in_order(out, (const char *const[]){"s to target\n", "The target accuracies: 95% (mnist), "
+                                        "90% (/data/my_set|50%)\n", NULL});
+    bdc_test_remove_tree(fx.dir);
+}
+END_TEST
+
 START_TEST(several_files_one_table)
 {
     fixture a, b;
@@ -336,6 +359,7 @@ Suite *bdc_suite_table(void)
     tcase_add_test(cmd, grouping_and_sorting);
     tcase_add_test(cmd, fastest_and_digits);
     tcase_add_test(cmd, bad_flags_exit_2);
+    tcase_add_test(cmd, targets_are_named);
     tcase_add_test(cmd, several_files_one_table);
     suite_add_tcase(s, cmd);
     return s;
