@@ -8,12 +8,12 @@ load vars_file
 set title title_text
 set ylabel "GFLOP/s (log scale)"
 set logscale y
-set yrange [ymin / 2 : ymax * 5]
+set yrange [ymin / 2 : ymax * 3.5]
 set style data histograms
 set style histogram clustered gap 1
 set boxwidth 0.9 relative
 set xtics rotate by -90 left noenhanced font ",10"
-set xrange [-0.7 : nrows - 0.3]
+set xrange [-0.8 : nrows + 0.3]
 set grid noxtics nomxtics
 set key outside top center horizontal reverse Left maxcols 5 width 1
 set errorbars 0
@@ -21,7 +21,7 @@ set errorbars 0
 # of neighbouring groups do not collide.
 do for [i = 1:nops] {
     set label i value(sprintf("op_%d", i)) at value(sprintf("op_center_%d", i)), \
-        ymax * (i % 2 ? 1.7 : 3.0) center noenhanced font ",10"
+        ymax * (i % 2 ? 1.5 : 2.4) center noenhanced font ",10"
 }
 plot for [i = 1:nseries] data_file using (column(i + 2)):xtic(1) \
          lc rgb family_color(value(sprintf("color_%d", i))) \

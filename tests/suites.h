@@ -24,7 +24,8 @@
     X(accounting)             \
     X(results)                \
     X(sweep)                  \
-    X(table)
+    X(table)                  \
+    X(plots)
 
 #ifdef BDC_TEST_KERNELS_ONLY
 #define BDC_TEST_SUITES(X) BDC_KERNEL_SUITES(X)
