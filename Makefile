@@ -122,7 +122,7 @@ help:
 	@echo 'variables: CC CFLAGS LDFLAGS V=1 (show commands) SANITIZE=1 CROSS_CC CROSS_CFLAGS'
 	@echo '           BENCH_ARGS (Google Benchmark flags for make bench/profile)'
 	@echo '           RESULTS EXPERIMENT FIGURES (make plots/tables: results/, paper,'
-	@echo '           figures/$$(EXPERIMENT))'
+	@echo '           figures/$$(EXPERIMENT)); PAPER_SWEEP (make paper: sweeps/paper.sweep)'
 
 # --- set-up -----------------------------------------------------------------
 $(DEPS_STAMP): scripts/deps.sh
@@ -219,6 +219,7 @@ profile: $(BIN) $(BENCH_BIN) data
 RESULTS    ?= results
 EXPERIMENT ?= paper
 FIGURES    ?= figures/$(EXPERIMENT)
+PAPER_SWEEP ?= sweeps/paper.sweep
 
 $(PLOTS_DEPS_STAMP): scripts/deps.sh
 	$(Q)scripts/deps.sh test plots
@@ -231,8 +232,9 @@ tables: $(BIN)
 	$(Q)BDC=./$(BIN) scripts/paper-tables.sh $(RESULTS) $(EXPERIMENT) $(FIGURES)/tables
 
 paper: $(BIN) data
-	./$(BIN) sweep sweeps/paper.sweep --results $(RESULTS)
-	$(Q)$(MAKE) --no-print-directory plots tables RESULTS=$(RESULTS) EXPERIMENT=paper
+	./$(BIN) sweep $(PAPER_SWEEP) --results $(RESULTS)
+	$(Q)$(MAKE) --no-print-directory plots tables RESULTS=$(RESULTS) EXPERIMENT=paper \
+	    FIGURES=$(FIGURES)
 
 # Every figure and table of the committed fixture (tests/fixtures/README.md),
 # drawn into build/; the test suite runs the same through tests/test_plots.c.

@@ -455,10 +455,9 @@ def speedup(fig, machine, rows, columns):
     for r in rows:
         groups.setdefault(config_key(r), []).append(r)
     cases, ways = [], {}
-    multi_dataset = len({r.get("dataset") for r in rows}) > 1
-    for key, g in groups.items():
-        if len(g) < 2:
-            continue
+    compared = [g for g in groups.values() if len(g) > 1]
+    multi_dataset = len({g[0].get("dataset") for g in compared}) > 1
+    for g in compared:
         base = [r for r in g if r.get("kernel") == "scalar" and number(r, "train_seconds")]
         if not base:
             continue
