@@ -135,6 +135,9 @@ void bdc_table_print_latex(const bdc_table *t, const char *const *comment, size_
     latex_comment(f, "Needs \\usepackage{booktabs}.");
     const int floating = caption || label;
     if (floating) fputs("\\begin{table}\n\\centering\n", f);
+    /* Tables take their caption above. */
+    if (caption) fprintf(f, "\\caption{%s}\n", caption);
+    if (label) fprintf(f, "\\label{%s}\n", label);
     fputs("\\begin{tabular}{@{}", f);
     for (size_t c = 0; c < t->columns; c++) fputc(t->right[c] ? 'r' : 'l', f);
     fputs("@{}}\n\\toprule\n", f);
@@ -159,7 +162,5 @@ void bdc_table_print_latex(const bdc_table *t, const char *const *comment, size_
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     for (size_t i = 0; i < t->notes; i++) latex_comment(f, t->note[i]);
-    if (caption) fprintf(f, "\\caption{%s}\n", caption);
-    if (label) fprintf(f, "\\label{%s}\n", label);
     if (floating) fputs("\\end{table}\n", f);
 }

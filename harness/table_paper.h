@@ -19,7 +19,8 @@ void bdc_table_print_markdown(const bdc_table *t, const char *const *comment,
 /* The comment lines as `%` comments, then a booktabs tabular (\toprule,
  * \midrule, \bottomrule; a group as a \multicolumn row in italics, groups
  * apart by \midrule), the notes as `%` comments.  With a caption or a label
- * (LaTeX, used as given) the tabular goes in a table float. */
+ * (LaTeX, used as given) the tabular goes in a table float, the caption
+ * above it. */
 void bdc_table_print_latex(const bdc_table *t, const char *const *comment, size_t ncomment,
                            const char *caption, const char *label, FILE *f);
 
