@@ -44,6 +44,10 @@ NOT_A_VARIANT = HOW_COMPUTED | {"dataset", "hidden", "epochs", "eval_every", "ta
 CONFIG = ["model", "dataset", "hidden", "epochs", "kernel", "threads", "alpha", "beta",
           "lr", "lr_horizon", "decay", "init", "q_input", "q_label", "train_limit",
           "test_limit", "eval_every", "target", "engine", "block", "tile", "batch", "seed"]
+# What the figures cannot do without (docs/results.md).
+RUN_COLUMNS = ("model", "dataset", "hidden", "epochs", "kernel", "kernel_status",
+               "test_accuracy", "train_flops", "train_seconds", "curve_points", "curve_file")
+CURVE_COLUMNS = ("samples", "train_flops", "train_seconds", "test_accuracy")
 FAMILY_ORDER = ["scalar", "sse", "avx2", "neon"]
 MODEL_ORDER = ["bidir", "entangled", "binconv", "mlp"]
 DATASET_NAMES = {"mnist": "MNIST", "fashion": "Fashion-MNIST"}
@@ -58,13 +62,28 @@ class Failure(Exception):
 
 # --- reading ------------------------------------------------------------------
 
-def read_csv(path):
+def read_csv(path, required=()):
+    """The rows of a CSV file as dicts; strict like bdc's reader: every row as
+    wide as the header, and the required columns present."""
     try:
         with open(path, newline="", encoding="utf-8") as f:
-            return list(csv.DictReader(f))
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if not header:
+                raise Failure("%s: empty file" % path)
+            for col in required:
+                if col not in header:
+                    raise Failure("%s: no column '%s'" % (path, col))
+            rows = []
+            for fields in reader:
+                if len(fields) != len(header):
+                    raise Failure("%s:%d: %d fields, but the header has %d"
+                                  % (path, reader.line_num, len(fields), len(header)))
+                rows.append(dict(zip(header, fields)))
+            return rows
     except OSError as e:
         raise Failure("%s: %s" % (path, e.strerror))
-    except csv.Error as e:
+    except (csv.Error, UnicodeDecodeError) as e:
         raise Failure("%s: %s" % (path, e))
 
 
@@ -89,10 +108,9 @@ def read_results(root, experiment):
         path = os.path.join(folder, "runs.csv")
         if not os.path.isfile(path):
             continue
-        rows = read_csv(path)
+        rows = read_csv(path, RUN_COLUMNS)
         for r in rows:
             r["_folder"] = folder
-            r.setdefault("machine", machine)
             if not r.get("machine"):
                 r["machine"] = machine
         if rows:
@@ -106,7 +124,7 @@ def read_curve(row):
     if not name:
         return []
     points = []
-    for p in read_csv(os.path.join(row["_folder"], name)):
+    for p in read_csv(os.path.join(row["_folder"], name), CURVE_COLUMNS):
         s, f, t, a = (number(p, k) for k in ("samples", "train_flops", "train_seconds",
                                              "test_accuracy"))
         if None not in (s, f, t, a):
@@ -602,8 +620,17 @@ def kernels_figure(fig, machine, path):
         raise Failure("%s: %s" % (path, e.strerror))
     except json.JSONDecodeError as e:
         raise Failure("%s: not JSON (%s)" % (path, e))
+    # Google Benchmark's report (docs/benchmarks.md): a context and a list
+    # of benchmarks; anything else is not one.
+    context = report.get("context") if isinstance(report, dict) else None
+    benchmarks = report.get("benchmarks") if isinstance(report, dict) else None
+    if not isinstance(context, dict) or not isinstance(benchmarks, list) or \
+            not all(isinstance(b, dict) and isinstance(b.get("name", ""), str) and
+                    isinstance(b.get("run_name", ""), str) for b in benchmarks):
+        raise Failure("%s: not a Google Benchmark report (no context and benchmarks)" % path)
+    families_text = context.get("bdc_families", "")
     status = dict(item.partition(":")[::2] for item in
-                  report.get("context", {}).get("bdc_families", "").split())
+                  (families_text if isinstance(families_text, str) else "").split())
     ops, shapes, families, cases = [], {}, [], {}
     for name, b in bench_rows(report):
         parts = name.split("/")
@@ -611,7 +638,8 @@ def kernels_figure(fig, machine, path):
             continue
         op, shape, family = parts
         flops, pct = b.get("FLOPS"), b.get("bound_pct")
-        if not flops or not pct:
+        if not isinstance(flops, (int, float)) or not isinstance(pct, (int, float)) or \
+                not flops > 0 or not pct > 0 or not math.isfinite(flops / pct):
             continue
         if op not in ops:
             ops.append(op)

@@ -205,6 +205,20 @@ START_TEST(bad_input_is_refused)
     ck_assert_int_eq(run(gone), 1);
     ck_assert_msg(strstr(err, "/curves/bidir-h300-e3-") && strstr(err, "No such file"),
                   "%s", err);
+    /* A runs.csv row cut short, a report that is not one: exit 1, one line
+     * naming the file (and the line). */
+    snprintf(copy, sizeof copy, "printf 'x,y\\n' >> %s/" HOST "/paper/runs.csv", dir);
+    ck_assert_int_eq(system(copy), 0);
+    ck_assert_int_eq(run(gone), 1);
+    ck_assert_msg(strstr(err, "/paper/runs.csv:") && strstr(err, ": 2 fields, but the header"),
+                  "%s", err);
+    ck_assert_uint_eq(bdc_test_lines(err), 1);
+    snprintf(copy, sizeof copy, "rm -r %s/" HOST "/paper && echo '[1]' > %s/" HOST
+             "/bench.json", dir, dir);
+    ck_assert_int_eq(system(copy), 0);
+    ck_assert_int_eq(run(gone), 1);
+    ck_assert_msg(strstr(err, "bench.json: not a Google Benchmark report"), "%s", err);
+    ck_assert_uint_eq(bdc_test_lines(err), 1);
     bdc_test_remove_tree(dir);
 }
 END_TEST
