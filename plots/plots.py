@@ -209,7 +209,7 @@ def variant_of(row, columns):
 def learner_color(vkey, vkeys):
     """Colour index of a variant (style.gp's learner_colors): each model its
     own colour; the other variants of a model the colours after those."""
-    order, model, varied, _ = vkey
+    order, _, varied, _ = vkey
     if not varied:
         return min(order, len(MODEL_ORDER)) + 1
     others = sorted(k for k in vkeys if k[2])
@@ -356,7 +356,7 @@ def accuracy_flops(fig, dataset, rows, columns):
         flops, acc = number(r, "train_flops"), number(r, "test_accuracy")
         if flops is None or acc is None or flops <= 0:
             continue
-        vkey, label, _ = variant_of(r, columns)
+        vkey = variant_of(r, columns)[0]
         epochs = number(r, "epochs") or 0
         series.setdefault((vkey, epochs), []).append((number(r, "hidden") or 0, flops,
                                                       100 * acc, r))
@@ -401,7 +401,7 @@ def curve_runs(rows, columns):
     for r in rows:
         if (number(r, "curve_points") or 0) < 2:
             continue
-        vkey, label, short = variant_of(r, columns)
+        vkey = variant_of(r, columns)[0]
         size = (number(r, "hidden") or 0, number(r, "epochs") or 0)
         if vkey not in chosen or size > chosen[vkey][0]:
             chosen[vkey] = (size, r)
@@ -420,7 +420,7 @@ def curves(fig, dataset, rows, columns, axis, machine=None):
     blocks, variables = [], {}
     variants = variants_of(rows, columns)
     xs, ys = [], []
-    for i, (vkey, r) in enumerate(picked):
+    for vkey, r in picked:
         pts = [p for p in read_curve(r) if p[axis] > 0]
         if not pts:
             continue
@@ -482,7 +482,7 @@ def speedup(fig, machine, rows, columns):
         base = min(base, key=lambda r: (number(r, "threads") or 1,
                                         r.get("engine", "") not in ("", "sample")))
         t0 = number(base, "train_seconds")
-        vkey, label, short = variant_of(base, columns)
+        vkey, _, short = variant_of(base, columns)
         name = "%s H=%s %s ep" % (short, int_text(base, "hidden"), int_text(base, "epochs"))
         if multi_dataset:
             name += ", " + dataset_name(base.get("dataset", ""))
@@ -557,9 +557,9 @@ def machines_figure(fig, dataset, by_machine, columns):
         return
     names = sorted(by_machine)
     cases = []
-    for key, runs in shared.items():
+    for runs in shared.values():
         r = next(iter(runs.values()))
-        vkey, label, short = variant_of(r, columns)
+        vkey, _, short = variant_of(r, columns)
         cases.append(((vkey, number(r, "hidden") or 0, number(r, "epochs") or 0),
                       "%s H=%s %s ep" % (short, int_text(r, "hidden"), int_text(r, "epochs")),
                       runs))
