@@ -281,14 +281,55 @@ static int value_matches(const char *cellv, const char *want)
     return !isnan(a) && !isnan(b) && a == b;
 }
 
-/* A parsed --where: column, negation, its values (one buffer, NUL-separated). */
-typedef struct filter {
-    char *buffer;
+/* A parsed --where: conditions joined by '|' (any may hold), each a
+ * column, a negation and its values; all point into one buffer. */
+typedef struct condition {
     const char *column;
     int negate;
     const char *values[64];
     size_t nvalues;
+} condition;
+
+typedef struct filter {
+    char *buffer;
+    condition any[8];
+    size_t n;
 } filter;
+
+static int parse_condition(char *text, const char *whole, const bdc_csv *runs, size_t nruns,
+                           condition *c, char *err, size_t errlen)
+{
+    char *eq = strchr(text, '=');
+    if (!eq || eq == text || (eq == text + 1 && text[0] == '!')) {
+        snprintf(err, errlen, "--where: '%s' is not COLUMN=VALUE[,VALUE...] or "
+                              "COLUMN!=VALUE[,VALUE...] (conditions joined by '|')", whole);
+        return BDC_COMPARISON_USAGE;
+    }
+    if (eq[-1] == '!') {
+        c->negate = 1;
+        eq[-1] = '\0';
+    }
+    *eq = '\0';
+    c->column = text;
+    if (!known_column(runs, nruns, c->column)) {
+        snprintf(err, errlen, "--where: unknown column '%s' (a column of runs.csv, "
+                              "docs/results.md)", c->column);
+        return BDC_COMPARISON_USAGE;
+    }
+    char *v = eq + 1;
+    for (;;) {
+        char *comma = strchr(v, ',');
+        if (comma) *comma = '\0';
+        if (c->nvalues == sizeof c->values / sizeof *c->values) {
+            snprintf(err, errlen, "--where: more than %zu values in '%s'", c->nvalues, whole);
+            return BDC_COMPARISON_USAGE;
+        }
+        c->values[c->nvalues++] = v;
+        if (!comma) break;
+        v = comma + 1;
+    }
+    return 0;
+}
 
 static int parse_where(const char *text, const bdc_csv *runs, size_t nruns, filter *f,
                        char *err, size_t errlen)
@@ -298,44 +339,35 @@ static int parse_where(const char *text, const bdc_csv *runs, size_t nruns, filt
         snprintf(err, errlen, "out of memory");
         return BDC_COMPARISON_FAILURE;
     }
-    char *eq = strchr(f->buffer, '=');
-    if (!eq || eq == f->buffer || (eq == f->buffer + 1 && f->buffer[0] == '!')) {
-        snprintf(err, errlen, "--where: '%s' is not COLUMN=VALUE[,VALUE...] or "
-                              "COLUMN!=VALUE[,VALUE...]", text);
-        return BDC_COMPARISON_USAGE;
-    }
-    if (eq[-1] == '!') {
-        f->negate = 1;
-        eq[-1] = '\0';
-    }
-    *eq = '\0';
-    f->column = f->buffer;
-    if (!known_column(runs, nruns, f->column)) {
-        snprintf(err, errlen, "--where: unknown column '%s' (a column of runs.csv, "
-                              "docs/results.md)", f->column);
-        return BDC_COMPARISON_USAGE;
-    }
-    char *v = eq + 1;
+    char *part = f->buffer;
     for (;;) {
-        char *comma = strchr(v, ',');
-        if (comma) *comma = '\0';
-        if (f->nvalues == sizeof f->values / sizeof *f->values) {
-            snprintf(err, errlen, "--where: more than %zu values in '%s'", f->nvalues, text);
+        char *bar = strchr(part, '|');
+        if (bar) *bar = '\0';
+        if (f->n == sizeof f->any / sizeof *f->any) {
+            snprintf(err, errlen, "--where: more than %zu conditions in '%s'", f->n, text);
             return BDC_COMPARISON_USAGE;
         }
-        f->values[f->nvalues++] = v;
-        if (!comma) break;
-        v = comma + 1;
+        const int rc = parse_condition(part, text, runs, nruns, &f->any[f->n++], err, errlen);
+        if (rc) return rc;
+        if (!bar) break;
+        part = bar + 1;
     }
     return 0;
 }
 
+static int condition_holds(const condition *c, const row *r)
+{
+    const char *v = cell(r, c->column);
+    int any = 0;
+    for (size_t i = 0; i < c->nvalues && !any; i++) any = value_matches(v, c->values[i]);
+    return c->negate ? !any : any;
+}
+
 static int passes(const filter *f, const row *r)
 {
-    const char *c = cell(r, f->column);
-    int any = 0;
-    for (size_t i = 0; i < f->nvalues && !any; i++) any = value_matches(c, f->values[i]);
-    return f->negate ? !any : any;
+    for (size_t i = 0; i < f->n; i++)
+        if (condition_holds(&f->any[i], r)) return 1;
+    return 0;
 }
 
 /* Columns that say how a run was computed, not what: runs differing only

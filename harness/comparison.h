@@ -30,7 +30,8 @@ typedef struct bdc_comparison_options {
     const char *group;          /* a key whose values head groups of rows, or NULL;
                                  * its column is then not repeated in the rows */
     const char *const *where;   /* "COLUMN=V1,V2" (the cell is one of them) or
-                                 * "COLUMN!=V1,V2", over runs.csv columns; all must hold */
+                                 * "COLUMN!=V1,V2", over runs.csv columns, several
+                                 * joined by '|' (any may hold); all must hold */
     size_t nwhere;
     int compared;               /* keep only configurations run in more than one
                                  * way (kernel, threads, engine) */

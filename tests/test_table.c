@@ -254,6 +254,11 @@ START_TEST(fastest_and_digits)
     ck_assert_ptr_null(strstr(out, "r2 "));
     ck_assert_ptr_null(strstr(out, "r3 "));
     ck_assert_ptr_null(strstr(out, "r7 "));
+    /* Conditions joined by '|': either may hold. */
+    const char *either[] = {"--where", "run_id=r2|alpha=1", "--columns", "run_id", NULL};
+    ck_assert_int_eq(table(&fx, either), 0);
+    in_order(out, (const char *const[]){"r2\n", "r7\n", NULL});
+    ck_assert_ptr_null(strstr(out, "r1\n"));
     /* Raw columns: config as written, measurements to the digits asked. */
     const char *raw[] = {"--columns", "run_id,alpha,train_seconds,test_accuracy", "--where",
                          "run_id=r1", "--digits", "4", NULL};
@@ -278,6 +283,8 @@ START_TEST(bad_flags_exit_2)
         {{"--where", "model"}, "--where: 'model' is not COLUMN=VALUE"},
         {{"--where", "=x"}, "--where: '=x' is not COLUMN=VALUE"},
         {{"--where", "!=x"}, "--where: '!=x' is not COLUMN=VALUE"},
+        {{"--where", "model=bidir|"}, "--where: 'model=bidir|' is not COLUMN=VALUE"},
+        {{"--where", "model=bidir|nope!=2"}, "--where: unknown column 'nope'"},
         {{"--digits", "0"}, "--digits: '0' is not a whole number in 1..9"},
         {{"--digits", "x"}, "--digits: 'x' is not a whole number in 1..9"},
         {{"--caption", "x"}, "--caption is for --format latex"},
