@@ -6,7 +6,8 @@
 #include <check.h>
 
 #define BDC_TEST_SUITES(X) \
-    X(dispatch)
+    X(dispatch) \
+    X(mlp_kernels)
 
 #define BDC_DECLARE_SUITE(name) Suite *bdc_suite_##name(void);
 BDC_TEST_SUITES(BDC_DECLARE_SUITE)

@@ -1,0 +1,18 @@
+/* The backprop kernels of each family (contracts in kernels.h: dot_rows,
+ * update_sparse).  They live in kernels/<family>/mlp_<family>.c, apart from
+ * the winner-take-all kernels, and each family's table points at them. */
+#ifndef BDC_MLP_KERNELS_H
+#define BDC_MLP_KERNELS_H
+
+#include "kernels.h"
+
+#define BDC_DECLARE_MLP_KERNELS(family)                                        \
+    void bdc_dot_rows_##family(const float *w, size_t ldw, const float *g,     \
+                               size_t m, size_t n, float *out);                \
+    void bdc_update_sparse_##family(const uint32_t *idx, const float *val,     \
+                                    size_t nnz, const float *g, size_t ldg,    \
+                                    size_t n, float c, float *w);
+
+BDC_DECLARE_MLP_KERNELS(scalar)
+
+#endif

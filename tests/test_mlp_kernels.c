@@ -1,0 +1,166 @@
+/* The backprop kernels (dot_rows, update_sparse) of every kernel family,
+ * bit for bit against plain loops written from their contracts in
+ * kernels/kernels.h.  One test case per family, named after it, so a
+ * failure says which ISA broke; a family this CPU cannot run is skipped
+ * with a message. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/rng.h"
+#include "../kernels/dispatch.h"
+#include "suites.h"
+
+/* Past the end of every output, so that a kernel writing too far is caught. */
+#define GUARD 16
+#define SENTINEL 12345.678f
+
+static const bdc_kernels *family_kernels(const char *name)
+{
+    return bdc_family_by_name(name)->kernels;
+}
+
+/* Floats of many magnitudes and both signs, with zeros and subnormals among
+ * them: sums of such terms depend on their order, so a kernel that adds in
+ * another order shows. */
+static void fill_awkward(bdc_rng *r, float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t x = bdc_rng_next(r);
+        const double mag = (double)(1u << (x & 15)) / 1024.0;
+        double u = (2.0 * bdc_rng_unit(r) - 1.0) * mag;
+        switch ((x >> 8) % 16) {
+        case 0: u = 0.0; break;
+        case 1: u = (x & 1 ? -1.0 : 1.0) * 1e-40; break; /* subnormal float */
+        case 2: u = 1.0 + 1e-7 * (double)(x >> 40 & 7); break;
+        default: break;
+        }
+        v[i] = (float)u;
+    }
+}
+
+static int same_bits(const float *a, const float *b, size_t n)
+{
+    return memcmp(a, b, n * sizeof *a) == 0;
+}
+
+static void ref_dot_rows(const float *w, size_t ldw, const float *g, size_t m,
+                         size_t n, float *out)
+{
+    for (size_t j = 0; j < n; j++) {
+        float s = 0.0f;
+        for (size_t c = 0; c < m; c++) {
+            const float p = g[c] * w[j * ldw + c];
+            s = s + p;
+        }
+        out[j] = s;
+    }
+}
+
+static void ref_update_sparse(const uint32_t *idx, const float *val, size_t nnz,
+                              const float *g, size_t ldg, size_t n, float c, float *w)
+{
+    for (size_t j = 0; j < n; j++) {
+        float acc = 0.0f;
+        for (size_t k = 0; k < nnz; k++) {
+            const float p = val[k] * g[idx[k] * ldg + j];
+            acc = acc + p;
+        }
+        const float step = c * acc;
+        w[j] = w[j] - step;
+    }
+}
+
+static const size_t sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 32,
+                               33, 63, 64, 65, 100, 127, 128, 129, 250};
+#define NSIZES (sizeof sizes / sizeof sizes[0])
+
+static void check_dot_rows(const char *family)
+{
+    const bdc_kernels *k = family_kernels(family);
+    bdc_rng r;
+    bdc_rng_seed(&r, 7, 100);
+    static const size_t ms[] = {1, 2, 3, 4, 7, 8, 9, 10, 16, 17, 33};
+    for (size_t a = 0; a < NSIZES; a++)
+        for (size_t b = 0; b < sizeof ms / sizeof ms[0]; b++) {
+            const size_t n = sizes[a], m = ms[b], ldw = m + (a % 3);
+            float *w = malloc(n * ldw * sizeof *w), *g = malloc(m * sizeof *g);
+            float want[250 + GUARD], got[250 + GUARD];
+            fill_awkward(&r, w, n * ldw);
+            fill_awkward(&r, g, m);
+            for (size_t j = 0; j < n + GUARD; j++)
+                want[j] = got[j] = SENTINEL;
+            ref_dot_rows(w, ldw, g, m, n, want);
+            k->dot_rows(w, ldw, g, m, n, got);
+            ck_assert_msg(same_bits(want, got, n + GUARD),
+                          "%s dot_rows differs from the contract at n=%zu m=%zu ldw=%zu",
+                          family, n, m, ldw);
+            free(w);
+            free(g);
+        }
+}
+
+static void check_update_sparse(const char *family)
+{
+    const bdc_kernels *k = family_kernels(family);
+    bdc_rng r;
+    bdc_rng_seed(&r, 8, 100);
+    static const size_t nnzs[] = {0, 1, 2, 3, 8, 13, 32};
+    static const float cs[] = {1.0f, 0.003125f, -0.5f, 3.0e-5f};
+    enum { SAMPLES = 80 }; /* more than the largest sample number drawn */
+    for (size_t a = 0; a < NSIZES; a++)
+        for (size_t b = 0; b < sizeof nnzs / sizeof nnzs[0]; b++) {
+            const size_t n = sizes[a], nnz = nnzs[b];
+            /* The row may be a slice of a wider gradient matrix. */
+            const size_t ldg = n + (b % 3) * 5, off = (a % 2) * 3;
+            float *g = malloc((SAMPLES * ldg + off) * sizeof *g);
+            float want[250 + GUARD], got[250 + GUARD], val[32];
+            uint32_t idx[32];
+            fill_awkward(&r, g, SAMPLES * ldg + off);
+            fill_awkward(&r, val, nnz);
+            /* Ascending sample numbers, some gaps. */
+            uint32_t s = (uint32_t)bdc_rng_below(&r, 3);
+            for (size_t q = 0; q < nnz; q++, s += 1 + (uint32_t)(q % 2))
+                idx[q] = s;
+            fill_awkward(&r, want, n);
+            for (size_t j = n; j < n + GUARD; j++)
+                want[j] = SENTINEL;
+            memcpy(got, want, sizeof got);
+            const float c = cs[(a + b) % 4];
+            ref_update_sparse(idx, val, nnz, g + off, ldg, n, c, want);
+            k->update_sparse(idx, val, nnz, g + off, ldg, n, c, got);
+            ck_assert_msg(same_bits(want, got, n + GUARD),
+                          "%s update_sparse differs from the contract at n=%zu nnz=%zu ldg=%zu",
+                          family, n, nnz, ldg);
+            free(g);
+        }
+}
+
+/* One Check test function per family and kernel, generated from the family
+ * list so that Check's report names the family. */
+#define BDC_MLP_KERNEL_TESTS(family)                                     \
+    START_TEST(dot_rows_##family) { check_dot_rows(#family); }           \
+    END_TEST                                                             \
+    START_TEST(update_sparse_##family) { check_update_sparse(#family); } \
+    END_TEST
+#include "../kernels/families.h"
+BDC_FAMILY_LIST(BDC_MLP_KERNEL_TESTS)
+#undef BDC_MLP_KERNEL_TESTS
+
+Suite *bdc_suite_mlp_kernels(void)
+{
+    Suite *s = suite_create("mlp_kernels");
+#define BDC_ADD_FAMILY(family)                                                   \
+    if (bdc_family_status_of(&bdc_family_##family) == BDC_UNAVAILABLE) {         \
+        fprintf(stderr, "mlp_kernels: skipping family %s: this CPU cannot run it\n", \
+                #family);                                                        \
+    } else {                                                                     \
+        TCase *tc = tcase_create(#family);                                       \
+        tcase_add_test(tc, dot_rows_##family);                                   \
+        tcase_add_test(tc, update_sparse_##family);                              \
+        suite_add_tcase(s, tc);                                                  \
+    }
+    BDC_FAMILY_LIST(BDC_ADD_FAMILY)
+#undef BDC_ADD_FAMILY
+    return s;
+}
