@@ -11,7 +11,7 @@
 
 /* Every constant of the spec, as set on the command line. */
 typedef struct bdc_config {
-    const char *model;   /* "bidir", "entangled", "binconv" */
+    const char *model;   /* "bidir", "entangled", "binconv", "mlp" */
     size_t hidden;       /* H */
     unsigned epochs;
     double alpha, beta;  /* winner mixing: alpha*forward + beta*backward */
@@ -19,6 +19,11 @@ typedef struct bdc_config {
     double lr, lr_horizon; /* lr(n) = lr * horizon / (horizon + n) */
     double decay;
     double q_input, q_label; /* nudge bias toward the input / the label */
+    /* mlp only (0 for the others): samples per minibatch, and the seed of
+     * the initial weights and of the per-epoch shuffle.  mlp's lr is the
+     * constant SGD step size. */
+    size_t batch;
+    uint64_t seed;
 } bdc_config;
 
 typedef struct bdc_model bdc_model;
@@ -36,10 +41,19 @@ typedef struct bdc_model_ops {
     uint64_t (*fingerprint)(const bdc_model *m);
     size_t (*parameter_count)(const bdc_model *m);
     void (*destroy)(bdc_model *m);
+    /* Optional.  A learner trained on shuffled minibatches (mlp) sets this
+     * and leaves train_step NULL; the harness then visits each epoch in a
+     * seeded random order (docs/mlp.md) and hands over cfg.batch samples at
+     * a time: set's samples which[0..count), at global step n (the number of
+     * samples trained on before).  *correct counts those predicted right
+     * before the update.  Returns 0, or -1 when out of memory. */
+    int (*train_batch)(bdc_model *m, const bdc_samples *set, const size_t *which,
+                       size_t count, uint64_t n, size_t *correct);
 } bdc_model_ops;
 
 extern const bdc_model_ops bdc_model_bidir;
 extern const bdc_model_ops bdc_model_entangled;
+extern const bdc_model_ops bdc_model_mlp;
 
 /* The published configuration of a model name ("binconv" runs the entangled
  * learner on binconv features); -1 for an unknown name. */

@@ -124,5 +124,5 @@ static size_t parameter_count(const bdc_model *m)
 }
 
 const bdc_model_ops bdc_model_bidir = {
-    "bidir", create, train_step, predict, fingerprint, parameter_count, destroy,
+    "bidir", create, train_step, predict, fingerprint, parameter_count, destroy, NULL,
 };

@@ -132,4 +132,5 @@ static size_t parameter_count(const bdc_model *m)
 
 const bdc_model_ops bdc_model_entangled = {
     "entangled", create, train_step, predict, fingerprint, parameter_count, destroy,
+    NULL,
 };

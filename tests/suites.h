@@ -7,7 +7,9 @@
 
 #define BDC_TEST_SUITES(X) \
     X(dispatch) \
-    X(mlp_kernels)
+    X(mlp) \
+    X(mlp_kernels) \
+    X(mlp_train)
 
 #define BDC_DECLARE_SUITE(name) Suite *bdc_suite_##name(void);
 BDC_TEST_SUITES(BDC_DECLARE_SUITE)

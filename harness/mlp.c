@@ -1,0 +1,315 @@
+/* The mlp baseline's arithmetic (docs/mlp.md has the full order of
+ * operations).  A minibatch step runs in three phases:
+ *   1. forward every sample with the weights of the batch start, keeping
+ *      the ReLU outputs h (dense and as a sparse list) and the gradients at
+ *      the logits (g2) and at the hidden pre-activations (g1);
+ *   2. list, per input, the samples of the batch where it is non-zero (and
+ *      per hidden neuron, the samples where it fired);
+ *   3. step every weight row that some sample touched with update_sparse:
+ *      row -= (lr/B) * sum over those samples, in sample order, of
+ *      input * gradient.  Untouched rows have a zero gradient and keep their
+ *      bits, so they are skipped. */
+#include "mlp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernels/softmax.h"
+#include "fingerprint.h"
+#include "rng.h"
+
+/* For each row of a weight matrix, the samples of the batch that touch it:
+ * entries start[r] .. start[r+1]-1 of smp (sample numbers, ascending) and
+ * val (that sample's input to the row). */
+typedef struct column_lists {
+    size_t rows;
+    size_t *start; /* rows + 1 */
+    uint32_t *smp;
+    float *val;
+    size_t cap;
+} column_lists;
+
+struct bdc_mlp_scratch {
+    float *h;        /* max_batch x H: ReLU outputs */
+    uint32_t *h_idx; /* max_batch x H: each sample's firing neurons ... */
+    float *h_val;    /* ... and their outputs */
+    size_t *h_nnz;   /* max_batch */
+    float *g1;       /* max_batch x H: gradient at the hidden pre-activations */
+    float *g2;       /* max_batch x C: gradient at the logits */
+    float *back;     /* H: W2 . g2 of one sample */
+    float *z2;       /* C: logits of one sample */
+    uint32_t *all;   /* 0, 1, ..., max_batch-1 */
+    const uint32_t **rows_idx; /* max_batch: per sample, the pairs that */
+    const float **rows_val;    /* lists_build sorts */
+    size_t *rows_nnz;
+    float *ones;     /* max_batch times 1.0f: the bias's input */
+    column_lists xcol; /* D rows */
+    column_lists hcol; /* H rows */
+};
+
+static void lists_free(column_lists *l)
+{
+    free(l->start);
+    free(l->smp);
+    free(l->val);
+}
+
+static int lists_init(column_lists *l, size_t rows, size_t cap)
+{
+    l->rows = rows;
+    l->cap = cap ? cap : 1;
+    l->start = malloc((rows + 1) * sizeof *l->start);
+    l->smp = malloc(l->cap * sizeof *l->smp);
+    l->val = malloc(l->cap * sizeof *l->val);
+    return l->start && l->smp && l->val ? 0 : -1;
+}
+
+static int lists_reserve(column_lists *l, size_t entries)
+{
+    if (entries <= l->cap)
+        return 0;
+    uint32_t *smp = malloc(entries * sizeof *smp);
+    float *val = malloc(entries * sizeof *val);
+    if (!smp || !val) {
+        free(smp);
+        free(val);
+        return -1;
+    }
+    free(l->smp);
+    free(l->val);
+    l->smp = smp;
+    l->val = val;
+    l->cap = entries;
+    return 0;
+}
+
+/* A counting sort of the batch's (row, value) pairs by row: the samples are
+ * visited in order, so each row's list is in ascending sample order.
+ * Sample s contributes the nnz[s] pairs (idx[s][k], val[s][k]). */
+static void lists_build(column_lists *l, size_t count, const uint32_t *const *idx,
+                        const float *const *val, const size_t *nnz)
+{
+    size_t *start = l->start;
+    memset(start, 0, (l->rows + 1) * sizeof *start);
+    for (size_t s = 0; s < count; s++)
+        for (size_t k = 0; k < nnz[s]; k++)
+            start[idx[s][k] + 1]++;
+    for (size_t r = 0; r < l->rows; r++)
+        start[r + 1] += start[r];
+    /* start[r] now moves forward as row r fills, then is restored. */
+    for (size_t s = 0; s < count; s++)
+        for (size_t k = 0; k < nnz[s]; k++) {
+            const size_t at = start[idx[s][k]]++;
+            l->smp[at] = (uint32_t)s;
+            l->val[at] = val[s][k];
+        }
+    for (size_t r = l->rows; r > 0; r--)
+        start[r] = start[r - 1];
+    start[0] = 0;
+}
+
+static void scratch_free(bdc_mlp_scratch *t)
+{
+    if (!t) return;
+    free(t->h); free(t->h_idx); free(t->h_val); free(t->h_nnz);
+    free(t->g1); free(t->g2); free(t->back); free(t->z2);
+    free(t->all); free(t->ones);
+    free(t->rows_idx); free(t->rows_val); free(t->rows_nnz);
+    lists_free(&t->xcol);
+    lists_free(&t->hcol);
+    free(t);
+}
+
+static bdc_mlp_scratch *scratch_new(size_t D, size_t H, size_t C, size_t B)
+{
+    bdc_mlp_scratch *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->h = malloc(B * H * sizeof *t->h);
+    t->h_idx = malloc(B * H * sizeof *t->h_idx);
+    t->h_val = malloc(B * H * sizeof *t->h_val);
+    t->h_nnz = malloc(B * sizeof *t->h_nnz);
+    t->g1 = malloc(B * H * sizeof *t->g1);
+    t->g2 = malloc(B * C * sizeof *t->g2);
+    t->back = malloc(H * sizeof *t->back);
+    t->z2 = malloc(C * sizeof *t->z2);
+    t->all = malloc(B * sizeof *t->all);
+    t->ones = malloc(B * sizeof *t->ones);
+    t->rows_idx = malloc(B * sizeof *t->rows_idx);
+    t->rows_val = malloc(B * sizeof *t->rows_val);
+    t->rows_nnz = malloc(B * sizeof *t->rows_nnz);
+    /* Room for 256 non-zero inputs per sample to start with; more is
+     * allocated when a batch needs it. */
+    const int lists_ok = lists_init(&t->xcol, D, B * (D < 256 ? D : 256)) == 0 &&
+                         lists_init(&t->hcol, H, B * H) == 0;
+    if (!lists_ok || !t->h || !t->h_idx || !t->h_val || !t->h_nnz || !t->g1 ||
+        !t->g2 || !t->back || !t->z2 || !t->all || !t->ones || !t->rows_idx || !t->rows_val ||
+        !t->rows_nnz) {
+        scratch_free(t);
+        return NULL;
+    }
+    for (size_t s = 0; s < B; s++) {
+        t->all[s] = (uint32_t)s;
+        t->ones[s] = 1.0f;
+    }
+    return t;
+}
+
+bdc_mlp *bdc_mlp_create(size_t D, size_t H, size_t C, size_t max_batch,
+                        const bdc_kernels *k)
+{
+    bdc_mlp *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->D = D;
+    m->H = H;
+    m->C = C;
+    m->k = k;
+    m->max_batch = max_batch;
+    m->W1 = calloc(D * H, sizeof *m->W1);
+    m->b1 = calloc(H, sizeof *m->b1);
+    m->W2 = calloc(H * C, sizeof *m->W2);
+    m->b2 = calloc(C, sizeof *m->b2);
+    m->scratch = scratch_new(D, H, C, max_batch);
+    if (!m->W1 || !m->b1 || !m->W2 || !m->b2 || !m->scratch) {
+        bdc_mlp_destroy(m);
+        return NULL;
+    }
+    return m;
+}
+
+void bdc_mlp_destroy(bdc_mlp *m)
+{
+    if (!m) return;
+    free(m->W1); free(m->b1); free(m->W2); free(m->b2);
+    scratch_free(m->scratch);
+    free(m);
+}
+
+static void fill_uniform(bdc_rng *r, float *w, size_t n, double bound)
+{
+    for (size_t i = 0; i < n; i++)
+        w[i] = (float)((2.0 * bdc_rng_unit(r) - 1.0) * bound);
+}
+
+void bdc_mlp_init(bdc_mlp *m, uint64_t seed)
+{
+    bdc_rng r;
+    bdc_rng_seed(&r, seed, BDC_RNG_STREAM_INIT);
+    /* sqrt is correctly rounded by IEEE 754: the same bound everywhere. */
+    fill_uniform(&r, m->W1, m->D * m->H, sqrt(6.0 / (double)m->D));
+    fill_uniform(&r, m->W2, m->H * m->C, sqrt(6.0 / (double)(m->H + m->C)));
+    memset(m->b1, 0, m->H * sizeof *m->b1);
+    memset(m->b2, 0, m->C * sizeof *m->b2);
+}
+
+/* h = ReLU(x.W1 + b1) into h (H floats) and its non-zeros into idx/val;
+ * then the logits z2 = h.W2 + b2.  Returns the number of non-zeros of h. */
+static size_t forward(const bdc_mlp *m, const bdc_sample *x, float *h,
+                      uint32_t *idx, float *val, float *z2)
+{
+    const size_t H = m->H, C = m->C;
+    m->k->activate_sparse(x->idx, x->val, x->nnz, m->W1, H, H, h);
+    size_t nnz = 0;
+    for (size_t j = 0; j < H; j++) {
+        const float z = h[j] + m->b1[j];
+        /* ReLU; its derivative at 0 is taken as 0.  A z of -0.0f or NaN
+         * gives +0.0f. */
+        h[j] = z > 0.0f ? z : 0.0f;
+        if (z > 0.0f) {
+            idx[nnz] = (uint32_t)j;
+            val[nnz++] = z;
+        }
+    }
+    m->k->activate_sparse(idx, val, nnz, m->W2, C, C, z2);
+    for (size_t c = 0; c < C; c++)
+        z2[c] = z2[c] + m->b2[c];
+    return nnz;
+}
+
+static int argmax_first(const float *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return (int)best;
+}
+
+int bdc_mlp_predict(bdc_mlp *m, const bdc_sample *s)
+{
+    bdc_mlp_scratch *t = m->scratch;
+    forward(m, s, t->h, t->h_idx, t->h_val, t->z2);
+    return argmax_first(t->z2, m->C);
+}
+
+int bdc_mlp_train_batch(bdc_mlp *m, const bdc_sample *batch, size_t count,
+                        double lr, size_t *correct)
+{
+    const bdc_kernels *k = m->k;
+    bdc_mlp_scratch *t = m->scratch;
+    const size_t D = m->D, H = m->H, C = m->C;
+    *correct = 0;
+    if (count == 0)
+        return 0;
+    if (count > m->max_batch)
+        return -1;
+    size_t total_nnz = 0;
+    for (size_t s = 0; s < count; s++)
+        total_nnz += batch[s].nnz;
+    if (lists_reserve(&t->xcol, total_nnz))
+        return -1;
+
+    /* 1. Forward and backward through the batch, weights fixed. */
+    for (size_t s = 0; s < count; s++) {
+        float *h = t->h + s * H, *g1 = t->g1 + s * H, *g2 = t->g2 + s * C;
+        t->h_nnz[s] = forward(m, &batch[s], h, t->h_idx + s * H, t->h_val + s * H, t->z2);
+        *correct += argmax_first(t->z2, C) == batch[s].label;
+        bdc_softmax_xent_grad(t->z2, C, (size_t)batch[s].label, g2);
+        k->dot_rows(m->W2, C, g2, C, H, t->back);
+        for (size_t j = 0; j < H; j++)
+            g1[j] = h[j] > 0.0f ? t->back[j] : 0.0f;
+    }
+
+    /* 2. Which samples touch which rows. */
+    for (size_t s = 0; s < count; s++) {
+        t->rows_idx[s] = batch[s].idx;
+        t->rows_val[s] = batch[s].val;
+        t->rows_nnz[s] = batch[s].nnz;
+    }
+    lists_build(&t->xcol, count, t->rows_idx, t->rows_val, t->rows_nnz);
+    for (size_t s = 0; s < count; s++) {
+        t->rows_idx[s] = t->h_idx + s * H;
+        t->rows_val[s] = t->h_val + s * H;
+    }
+    lists_build(&t->hcol, count, t->rows_idx, t->rows_val, t->h_nnz);
+
+    /* 3. The step: the mean gradient is the sum over the batch times 1/B. */
+    const float c = (float)(lr / (double)count);
+    const column_lists *xc = &t->xcol, *hc = &t->hcol;
+    for (size_t i = 0; i < D; i++) {
+        const size_t a = xc->start[i], n = xc->start[i + 1] - a;
+        if (n)
+            k->update_sparse(xc->smp + a, xc->val + a, n, t->g1, H, H, c, m->W1 + i * H);
+    }
+    k->update_sparse(t->all, t->ones, count, t->g1, H, H, c, m->b1);
+    for (size_t j = 0; j < H; j++) {
+        const size_t a = hc->start[j], n = hc->start[j + 1] - a;
+        if (n)
+            k->update_sparse(hc->smp + a, hc->val + a, n, t->g2, C, C, c, m->W2 + j * C);
+    }
+    k->update_sparse(t->all, t->ones, count, t->g2, C, C, c, m->b2);
+    return 0;
+}
+
+uint64_t bdc_mlp_fingerprint(const bdc_mlp *m)
+{
+    uint64_t h = bdc_fnv1a64_floats(BDC_FNV1A64_INIT, m->W1, m->D * m->H);
+    h = bdc_fnv1a64_floats(h, m->b1, m->H);
+    h = bdc_fnv1a64_floats(h, m->W2, m->H * m->C);
+    return bdc_fnv1a64_floats(h, m->b2, m->C);
+}
+
+size_t bdc_mlp_parameter_count(const bdc_mlp *m)
+{
+    return m->D * m->H + m->H + m->H * m->C + m->C;
+}

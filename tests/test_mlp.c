@@ -1,0 +1,305 @@
+/* The mlp baseline's math: its random numbers, its exponential and softmax,
+ * and a gradient check of one SGD step against finite differences of the
+ * loss computed in double (a test of the calculus, apart from the
+ * bit-exactness tests of mlp_kernels and mlp_train). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/mlp.h"
+#include "../harness/rng.h"
+#include "../kernels/dispatch.h"
+#include "../kernels/softmax.h"
+#include "suites.h"
+
+/* --- random numbers ------------------------------------------------------ */
+
+START_TEST(splitmix64_known_answers)
+{
+    /* The first outputs of splitmix64 from state 0 (its authors' code). */
+    uint64_t state = 0;
+    ck_assert_uint_eq(bdc_splitmix64(&state), 0xe220a8397b1dcdafull);
+    ck_assert_uint_eq(bdc_splitmix64(&state), 0x6e789e6aa1b965f4ull);
+    ck_assert_uint_eq(bdc_splitmix64(&state), 0x06c45d188009454full);
+}
+END_TEST
+
+START_TEST(xoshiro256starstar_known_answers)
+{
+    /* xoshiro256** from the state {1, 2, 3, 4}. */
+    bdc_rng r = {{1, 2, 3, 4}};
+    const uint64_t want[] = {11520ull, 0ull, 1509978240ull, 1215971899390074240ull};
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_uint_eq(bdc_rng_next(&r), want[i]);
+}
+END_TEST
+
+START_TEST(streams_and_seeds_differ)
+{
+    bdc_rng a, b, c;
+    bdc_rng_seed(&a, 1, BDC_RNG_STREAM_INIT);
+    bdc_rng_seed(&b, 1, BDC_RNG_STREAM_SHUFFLE);
+    bdc_rng_seed(&c, 2, BDC_RNG_STREAM_INIT);
+    const uint64_t x = bdc_rng_next(&a);
+    ck_assert_uint_ne(x, bdc_rng_next(&b));
+    ck_assert_uint_ne(x, bdc_rng_next(&c));
+    bdc_rng_seed(&b, 1, BDC_RNG_STREAM_INIT);
+    ck_assert_uint_eq(x, bdc_rng_next(&b));
+}
+END_TEST
+
+START_TEST(unit_and_below_stay_in_range)
+{
+    bdc_rng r;
+    bdc_rng_seed(&r, 3, 9);
+    size_t hits[7] = {0};
+    for (int i = 0; i < 70000; i++) {
+        const double u = bdc_rng_unit(&r);
+        ck_assert(u >= 0.0 && u < 1.0);
+        const uint64_t k = bdc_rng_below(&r, 7);
+        ck_assert_uint_lt(k, 7);
+        hits[k]++;
+    }
+    /* 10000 expected per value; 5 standard deviations is about 480. */
+    for (int k = 0; k < 7; k++)
+        ck_assert_msg(hits[k] > 9500 && hits[k] < 10500, "value %d drawn %zu times", k,
+                      hits[k]);
+    ck_assert_uint_eq(bdc_rng_below(&r, 1), 0);
+    /* n near 2^64: most draws are kept, and none reaches n. */
+    for (int i = 0; i < 100; i++)
+        ck_assert_uint_lt(bdc_rng_below(&r, UINT64_MAX - 5), UINT64_MAX - 5);
+}
+END_TEST
+
+START_TEST(shuffle_is_a_seeded_permutation)
+{
+    enum { N = 1000 };
+    size_t a[N], b[N], seen[N] = {0};
+    for (size_t i = 0; i < N; i++)
+        a[i] = b[i] = i;
+    bdc_rng r1, r2;
+    bdc_rng_seed(&r1, 5, BDC_RNG_STREAM_SHUFFLE);
+    bdc_rng_seed(&r2, 5, BDC_RNG_STREAM_SHUFFLE);
+    bdc_rng_shuffle(&r1, a, N);
+    bdc_rng_shuffle(&r2, b, N);
+    ck_assert_mem_eq(a, b, sizeof a);
+    size_t fixed = 0;
+    for (size_t i = 0; i < N; i++) {
+        seen[a[i]]++;
+        fixed += a[i] == i;
+    }
+    for (size_t i = 0; i < N; i++)
+        ck_assert_uint_eq(seen[i], 1);
+    ck_assert_uint_lt(fixed, 10); /* about 1 expected */
+}
+END_TEST
+
+/* --- exp and softmax ----------------------------------------------------- */
+
+START_TEST(exp_matches_libm)
+{
+    ck_assert(bdc_exp_nonpositive(0.0) == 1.0);
+    ck_assert(bdc_exp_nonpositive(-0.0) == 1.0);
+    ck_assert(bdc_exp_nonpositive(-INFINITY) == 0.0);
+    ck_assert(isnan(bdc_exp_nonpositive(NAN)));
+    ck_assert(bdc_exp_nonpositive(-800.0) == 0.0);
+    double worst = 0.0;
+    bdc_rng r;
+    bdc_rng_seed(&r, 11, 0);
+    for (int i = 0; i < 200000; i++) {
+        /* Mostly where softmax lives (-40..0), some over the whole range. */
+        const double x = -(i % 4 ? 40.0 : 708.0) * bdc_rng_unit(&r);
+        const double want = exp(x), got = bdc_exp_nonpositive(x);
+        const double rel = fabs(got - want) / want;
+        if (rel > worst)
+            worst = rel;
+    }
+    ck_assert_msg(worst < 4 * 2.3e-16, "worst relative error %g", worst);
+    /* Subnormal results are rounded once, as libm's are: within two units
+     * of the last place (2 * 2^-1074) of each other. */
+    for (double x = -708.0; x > -745.0; x -= 0.037) {
+        const double want = exp(x), got = bdc_exp_nonpositive(x);
+        const double tol = want < 0x1p-1022 ? 0x1p-1073 : 4 * 2.3e-16 * want;
+        ck_assert_msg(fabs(got - want) <= tol, "exp(%.17g): %g, libm %g", x, got, want);
+    }
+}
+END_TEST
+
+START_TEST(softmax_gradient_is_p_minus_onehot)
+{
+    const float z[5] = {1.5f, -2.0f, 0.25f, 3.0f, 3.0f};
+    float g[5];
+    bdc_softmax_xent_grad(z, 5, 2, g);
+    double sum = 0.0;
+    for (int c = 0; c < 5; c++)
+        sum += exp(z[c] - 3.0);
+    for (int c = 0; c < 5; c++) {
+        const double want = exp(z[c] - 3.0) / sum - (c == 2);
+        ck_assert_msg(fabs(g[c] - want) <= 1e-7, "class %d: %g, want %g", c, g[c], want);
+    }
+    /* Huge logits do not overflow: the maximum is subtracted first. */
+    const float big[3] = {1e30f, -1e30f, 1e30f};
+    bdc_softmax_xent_grad(big, 3, 0, g);
+    ck_assert(g[0] == -0.5f && g[1] == 0.0f && g[2] == 0.5f);
+}
+END_TEST
+
+/* --- a gradient check on a tiny network ---------------------------------- */
+
+enum { GD = 7, GH = 5, GC = 3, GB = 4 };
+
+/* The summed cross-entropy of the batch, in double, for weights in double. */
+static double batch_loss(const double *W1, const double *b1, const double *W2,
+                         const double *b2, const float x[GB][GD], const int *y,
+                         double *min_margin)
+{
+    double loss = 0.0;
+    for (int s = 0; s < GB; s++) {
+        double h[GH], z[GC];
+        for (int j = 0; j < GH; j++) {
+            double a = b1[j];
+            for (int i = 0; i < GD; i++)
+                a += x[s][i] * W1[i * GH + j];
+            if (min_margin && fabs(a) < *min_margin)
+                *min_margin = fabs(a);
+            h[j] = a > 0 ? a : 0;
+        }
+        double m = -INFINITY;
+        for (int c = 0; c < GC; c++) {
+            z[c] = b2[c];
+            for (int j = 0; j < GH; j++)
+                z[c] += h[j] * W2[j * GC + c];
+            if (z[c] > m)
+                m = z[c];
+        }
+        double sum = 0.0;
+        for (int c = 0; c < GC; c++)
+            sum += exp(z[c] - m);
+        loss += -(z[y[s]] - m - log(sum));
+    }
+    return loss;
+}
+
+START_TEST(one_step_follows_the_gradient)
+{
+    const bdc_kernels *k = bdc_family_by_name("scalar")->kernels;
+    bdc_mlp *net = bdc_mlp_create(GD, GH, GC, GB, k);
+    ck_assert_ptr_nonnull(net);
+    /* Weights large enough that gradients are well above float rounding. */
+    bdc_rng r;
+    bdc_rng_seed(&r, 2024, 0);
+    for (size_t i = 0; i < GD * GH; i++) net->W1[i] = (float)(2 * bdc_rng_unit(&r) - 1);
+    for (size_t i = 0; i < GH; i++) net->b1[i] = (float)(bdc_rng_unit(&r) - 0.3);
+    for (size_t i = 0; i < GH * GC; i++) net->W2[i] = (float)(2 * bdc_rng_unit(&r) - 1);
+    for (size_t i = 0; i < GC; i++) net->b2[i] = (float)(bdc_rng_unit(&r) - 0.5);
+
+    /* Sparse inputs: about half the entries zero, as in images. */
+    float x[GB][GD];
+    uint32_t idx[GB][GD];
+    float val[GB][GD];
+    bdc_sample batch[GB];
+    const int y[GB] = {0, 2, 1, 2};
+    for (int s = 0; s < GB; s++) {
+        size_t nnz = 0;
+        for (int i = 0; i < GD; i++) {
+            x[s][i] = bdc_rng_below(&r, 2) ? (float)bdc_rng_unit(&r) : 0.0f;
+            if (x[s][i] != 0.0f) {
+                idx[s][nnz] = (uint32_t)i;
+                val[s][nnz++] = x[s][i];
+            }
+        }
+        batch[s] = (bdc_sample){idx[s], val[s], nnz, NULL, y[s]};
+    }
+
+    /* The weights in double, for the reference. */
+    double W1[GD * GH], b1[GH], W2[GH * GC], b2[GC];
+    double *const params[4] = {W1, b1, W2, b2};
+    const float *const before[4] = {net->W1, net->b1, net->W2, net->b2};
+    const size_t sizes[4] = {GD * GH, GH, GH * GC, GC};
+    float saved[4][GD * GH];
+    for (int p = 0; p < 4; p++)
+        for (size_t i = 0; i < sizes[p]; i++) {
+            params[p][i] = before[p][i];
+            saved[p][i] = before[p][i];
+        }
+    double margin = INFINITY;
+    batch_loss(W1, b1, W2, b2, x, y, &margin);
+    /* Finite differences need every hidden unit clear of the ReLU kink. */
+    ck_assert_msg(margin > 1e-3, "a hidden pre-activation is %g from 0", margin);
+
+    /* lr = B makes the step size (float)(lr/B) exactly 1: the step is minus
+     * the summed gradient. */
+    size_t correct;
+    ck_assert_int_eq(bdc_mlp_train_batch(net, batch, GB, (double)GB, &correct), 0);
+    ck_assert_uint_le(correct, GB);
+
+    const float *const after[4] = {net->W1, net->b1, net->W2, net->b2};
+    const double eps = 1e-6;
+    for (int p = 0; p < 4; p++)
+        for (size_t i = 0; i < sizes[p]; i++) {
+            const double keep = params[p][i];
+            params[p][i] = keep + eps;
+            const double up = batch_loss(W1, b1, W2, b2, x, y, NULL);
+            params[p][i] = keep - eps;
+            const double down = batch_loss(W1, b1, W2, b2, x, y, NULL);
+            params[p][i] = keep;
+            const double numeric = (up - down) / (2 * eps);
+            const double step = (double)saved[p][i] - (double)after[p][i];
+            ck_assert_msg(fabs(step - numeric) <= 2e-5 * (1 + fabs(numeric)),
+                          "parameter %d[%zu]: step %.9g, gradient %.9g", p, i, step,
+                          numeric);
+        }
+    bdc_mlp_destroy(net);
+}
+END_TEST
+
+/* --- initialisation ------------------------------------------------------ */
+
+START_TEST(init_is_seeded_and_bounded)
+{
+    const bdc_kernels *k = bdc_family_by_name("scalar")->kernels;
+    bdc_mlp *a = bdc_mlp_create(784, 100, 10, 1, k), *b = bdc_mlp_create(784, 100, 10, 1, k);
+    ck_assert(a && b);
+    bdc_mlp_init(a, 1);
+    bdc_mlp_init(b, 1);
+    ck_assert_uint_eq(bdc_mlp_fingerprint(a), bdc_mlp_fingerprint(b));
+    bdc_mlp_init(b, 2);
+    ck_assert_uint_ne(bdc_mlp_fingerprint(a), bdc_mlp_fingerprint(b));
+    const double bound1 = sqrt(6.0 / 784), bound2 = sqrt(6.0 / 110);
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < 784 * 100; i++) {
+        ck_assert(fabs(a->W1[i]) <= bound1);
+        lo = a->W1[i] < lo ? a->W1[i] : lo;
+        hi = a->W1[i] > hi ? a->W1[i] : hi;
+    }
+    ck_assert(lo < -0.99 * bound1 && hi > 0.99 * bound1); /* fills the range */
+    for (size_t i = 0; i < 100 * 10; i++)
+        ck_assert(fabs(a->W2[i]) <= bound2);
+    for (size_t j = 0; j < 100; j++)
+        ck_assert(a->b1[j] == 0.0f);
+    ck_assert_uint_eq(bdc_mlp_parameter_count(a), 784 * 100 + 100 + 100 * 10 + 10);
+    bdc_mlp_destroy(a);
+    bdc_mlp_destroy(b);
+}
+END_TEST
+
+Suite *bdc_suite_mlp(void)
+{
+    Suite *s = suite_create("mlp");
+    TCase *rng = tcase_create("rng");
+    tcase_add_test(rng, splitmix64_known_answers);
+    tcase_add_test(rng, xoshiro256starstar_known_answers);
+    tcase_add_test(rng, streams_and_seeds_differ);
+    tcase_add_test(rng, unit_and_below_stay_in_range);
+    tcase_add_test(rng, shuffle_is_a_seeded_permutation);
+    suite_add_tcase(s, rng);
+    TCase *sm = tcase_create("softmax");
+    tcase_add_test(sm, exp_matches_libm);
+    tcase_add_test(sm, softmax_gradient_is_p_minus_onehot);
+    suite_add_tcase(s, sm);
+    TCase *grad = tcase_create("gradient");
+    tcase_add_test(grad, one_step_follows_the_gradient);
+    tcase_add_test(grad, init_is_seeded_and_bounded);
+    suite_add_tcase(s, grad);
+    return s;
+}
