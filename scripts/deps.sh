@@ -13,7 +13,7 @@ packages_for() {
     bench)     echo "g++ libbenchmark-dev" ;;
     plots)     echo "gnuplot-nox" ;;
     cross)     echo "gcc-aarch64-linux-gnu qemu-user" ;;
-    reference) echo "python3-numpy" ;;
+    reference) echo "python3-numpy python3-sklearn" ;;
     *) echo "scripts/deps.sh: unknown group '$1'" >&2; exit 2 ;;
     esac
 }
