@@ -1,6 +1,7 @@
 /* The backprop kernels of each family (contracts in kernels.h: dot_rows,
  * update_sparse).  They live in kernels/<family>/mlp_<family>.c, apart from
- * the winner-take-all kernels, and each family's table points at them. */
+ * the winner-take-all kernels (the vector families share one body,
+ * kernels/mlp_simd_template.h), and each family's table points at them. */
 #ifndef BDC_MLP_KERNELS_H
 #define BDC_MLP_KERNELS_H
 
@@ -14,5 +15,8 @@
                                     size_t n, float c, float *w);
 
 BDC_DECLARE_MLP_KERNELS(scalar)
+BDC_DECLARE_MLP_KERNELS(sse)
+BDC_DECLARE_MLP_KERNELS(avx2)
+BDC_DECLARE_MLP_KERNELS(neon)
 
 #endif

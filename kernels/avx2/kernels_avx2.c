@@ -272,8 +272,8 @@ static const bdc_kernels table = {
     .grelu = grelu,
     .winner = winner,
     .nudge = nudge,
-    .dot_rows = bdc_dot_rows_scalar, /* vector versions follow */
-    .update_sparse = bdc_update_sparse_scalar,
+    .dot_rows = bdc_dot_rows_avx2,
+    .update_sparse = bdc_update_sparse_avx2,
 };
 
 /* SIMDe defines SIMDE_X86_AVX2_NATIVE when this file is compiled for AVX2

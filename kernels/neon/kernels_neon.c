@@ -285,8 +285,8 @@ static const bdc_kernels table = {
     .grelu = grelu,
     .winner = winner,
     .nudge = nudge,
-    .dot_rows = bdc_dot_rows_scalar, /* vector versions follow */
-    .update_sparse = bdc_update_sparse_scalar,
+    .dot_rows = bdc_dot_rows_neon,
+    .update_sparse = bdc_update_sparse_neon,
 };
 
 /* SIMDe defines SIMDE_ARM_NEON_A64V8_NATIVE when compiling for aarch64;

@@ -1,0 +1,25 @@
+/* The backprop kernels of the neon family (kernels/mlp_simd_template.h):
+ * SIMDe NEON, 4 floats per vector.  vmulq then vaddq, never vmlaq or vfmaq;
+ * GCC does not fuse them under -ffp-contract=off. */
+#include <simde/arm/neon.h>
+
+#define FAMILY neon
+#define W 4
+#define V simde_float32x4_t
+#define V_ZERO() simde_vdupq_n_f32(0.0f)
+#define V_SET1(x) simde_vdupq_n_f32(x)
+#define V_LOAD(p) simde_vld1q_f32(p)
+#define V_STORE(p, v) simde_vst1q_f32((p), (v))
+#define V_ADD(a, b) simde_vaddq_f32((a), (b))
+#define V_SUB(a, b) simde_vsubq_f32((a), (b))
+#define V_MUL(a, b) simde_vmulq_f32((a), (b))
+
+/* The strided lanes, loaded one by one. */
+static inline simde_float32x4_t gather4(const float *p, size_t s)
+{
+    const float lanes[4] = {p[0], p[s], p[2 * s], p[3 * s]};
+    return simde_vld1q_f32(lanes);
+}
+#define V_GATHER(p, s) gather4((p), (s))
+
+#include "../mlp_simd_template.h"

@@ -1,0 +1,18 @@
+/* The backprop kernels of the sse family (kernels/mlp_simd_template.h):
+ * SIMDe SSE4.1, 4 floats per vector; dot_rows builds its strided lanes from
+ * four scalar loads (SSE has no gather). */
+#include <simde/x86/sse4.1.h>
+
+#define FAMILY sse
+#define W 4
+#define V simde__m128
+#define V_ZERO() simde_mm_setzero_ps()
+#define V_SET1(x) simde_mm_set1_ps(x)
+#define V_LOAD(p) simde_mm_loadu_ps(p)
+#define V_STORE(p, v) simde_mm_storeu_ps((p), (v))
+#define V_ADD(a, b) simde_mm_add_ps((a), (b))
+#define V_SUB(a, b) simde_mm_sub_ps((a), (b))
+#define V_MUL(a, b) simde_mm_mul_ps((a), (b))
+#define V_GATHER(p, s) simde_mm_setr_ps((p)[0], (p)[(s)], (p)[2 * (s)], (p)[3 * (s)])
+
+#include "../mlp_simd_template.h"
