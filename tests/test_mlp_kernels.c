@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "../kernels/dispatch.h"
+#include "../kernels/softmax.h"
 #include "suites.h"
+
+#define SOFTMAX_BITS 0x23a005e1ed4fe4aaull /* recorded on x86-64, see softmax_bits_are_portable */
 
 /* A kernel-level suite (it runs under qemu on aarch64 too), so it brings
  * its own random numbers instead of harness/rng.h: splitmix64. */
@@ -169,6 +172,57 @@ static void check_update_sparse(const char *family)
         }
 }
 
+/* --- the shared exponential ---------------------------------------------- */
+
+/* FNV-1a 64 over the bits of bdc_exp_nonpositive at 100000 points of
+ * [-750, 0] and of bdc_softmax_xent_grad on 1000 logit vectors.  The
+ * expected value was recorded on x86-64; the same on aarch64 (make
+ * test-aarch64) shows that softmax, which is not a family kernel, gives the
+ * same bits on both. */
+static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+START_TEST(softmax_bits_are_portable)
+{
+    rng r;
+    rng_seed(&r, 42, 1);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = 0; i < 100000; i++) {
+        const double x = i % 2 ? -750.0 * rng_unit(&r) : -30.0 * rng_unit(&r);
+        const double e = bdc_exp_nonpositive(x);
+        uint64_t bits;
+        memcpy(&bits, &e, sizeof bits);
+        for (int k = 0; k < 8; k++) { /* little-endian, whatever the host */
+            const unsigned char byte = (unsigned char)(bits >> (8 * k));
+            h = fnv_bytes(h, &byte, 1);
+        }
+    }
+    for (int i = 0; i < 1000; i++) {
+        float z[10], g[10];
+        for (int c = 0; c < 10; c++)
+            z[c] = (float)(40.0 * rng_unit(&r) - 20.0);
+        bdc_softmax_xent_grad(z, 10, (size_t)(i % 10), g);
+        for (int c = 0; c < 10; c++) {
+            uint32_t bits;
+            memcpy(&bits, &g[c], sizeof bits);
+            for (int k = 0; k < 4; k++) {
+                const unsigned char byte = (unsigned char)(bits >> (8 * k));
+                h = fnv_bytes(h, &byte, 1);
+            }
+        }
+    }
+    ck_assert_msg(h == SOFTMAX_BITS, "softmax bits hash %016llx, recorded %016llx",
+                  (unsigned long long)h, (unsigned long long)SOFTMAX_BITS);
+}
+END_TEST
+
 /* One Check test function per family and kernel, generated from the family
  * list so that Check's report names the family. */
 #define BDC_MLP_KERNEL_TESTS(family)                                     \
@@ -195,5 +249,8 @@ Suite *bdc_suite_mlp_kernels(void)
     }
     BDC_FAMILY_LIST(BDC_ADD_FAMILY)
 #undef BDC_ADD_FAMILY
+    TCase *shared = tcase_create("shared");
+    tcase_add_test(shared, softmax_bits_are_portable);
+    suite_add_tcase(s, shared);
     return s;
 }
