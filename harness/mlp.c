@@ -2,7 +2,10 @@
  * operations).  A minibatch step runs in three phases:
  *   1. forward every sample with the weights of the batch start, keeping
  *      the ReLU outputs h (dense and as a sparse list) and the gradients at
- *      the logits (g2) and at the hidden pre-activations (g1);
+ *      the logits (g2) and at the hidden pre-activations (g1).  g1 comes
+ *      from W2 . g2, computed as activate_sparse over a copy of W2
+ *      transposed (C x H): the outputs (hidden neurons) are then contiguous
+ *      and the kernel vectorises across them without gathers;
  *   2. list, per input, the samples of the batch where it is non-zero (and
  *      per hidden neuron, the samples where it fired);
  *   3. step every weight row that some sample touched with update_sparse:
@@ -38,6 +41,8 @@ struct bdc_mlp_scratch {
     float *g1;       /* max_batch x H: gradient at the hidden pre-activations */
     float *g2;       /* max_batch x C: gradient at the logits */
     float *back;     /* H: W2 . g2 of one sample */
+    float *W2T;      /* C x H: W2 transposed at the batch start */
+    uint32_t *classes; /* 0, 1, ..., C-1 */
     float *z2;       /* C: logits of one sample */
     uint32_t *all;   /* 0, 1, ..., max_batch-1 */
     const uint32_t **rows_idx; /* max_batch: per sample, the pairs that */
@@ -113,7 +118,7 @@ static void scratch_free(bdc_mlp_scratch *t)
 {
     if (!t) return;
     free(t->h); free(t->h_idx); free(t->h_val); free(t->h_nnz);
-    free(t->g1); free(t->g2); free(t->back); free(t->z2);
+    free(t->g1); free(t->g2); free(t->back); free(t->z2); free(t->W2T); free(t->classes);
     free(t->all); free(t->ones);
     free(t->rows_idx); free(t->rows_val); free(t->rows_nnz);
     lists_free(&t->xcol);
@@ -132,6 +137,8 @@ static bdc_mlp_scratch *scratch_new(size_t D, size_t H, size_t C, size_t B)
     t->g1 = malloc(B * H * sizeof *t->g1);
     t->g2 = malloc(B * C * sizeof *t->g2);
     t->back = malloc(H * sizeof *t->back);
+    t->W2T = malloc(C * H * sizeof *t->W2T);
+    t->classes = malloc(C * sizeof *t->classes);
     t->z2 = malloc(C * sizeof *t->z2);
     t->all = malloc(B * sizeof *t->all);
     t->ones = malloc(B * sizeof *t->ones);
@@ -143,11 +150,13 @@ static bdc_mlp_scratch *scratch_new(size_t D, size_t H, size_t C, size_t B)
     const int lists_ok = lists_init(&t->xcol, D, B * (D < 256 ? D : 256)) == 0 &&
                          lists_init(&t->hcol, H, B * H) == 0;
     if (!lists_ok || !t->h || !t->h_idx || !t->h_val || !t->h_nnz || !t->g1 ||
-        !t->g2 || !t->back || !t->z2 || !t->all || !t->ones || !t->rows_idx || !t->rows_val ||
+        !t->g2 || !t->back || !t->W2T || !t->classes || !t->z2 || !t->all || !t->ones || !t->rows_idx || !t->rows_val ||
         !t->rows_nnz) {
         scratch_free(t);
         return NULL;
     }
+    for (size_t c = 0; c < C; c++)
+        t->classes[c] = (uint32_t)c;
     for (size_t s = 0; s < B; s++) {
         t->all[s] = (uint32_t)s;
         t->ones[s] = 1.0f;
@@ -260,12 +269,15 @@ int bdc_mlp_train_batch(bdc_mlp *m, const bdc_sample *batch, size_t count,
         return -1;
 
     /* 1. Forward and backward through the batch, weights fixed. */
+    for (size_t j = 0; j < H; j++)
+        for (size_t c = 0; c < C; c++)
+            t->W2T[c * H + j] = m->W2[j * C + c];
     for (size_t s = 0; s < count; s++) {
         float *h = t->h + s * H, *g1 = t->g1 + s * H, *g2 = t->g2 + s * C;
         t->h_nnz[s] = forward(m, &batch[s], h, t->h_idx + s * H, t->h_val + s * H, t->z2);
         *correct += argmax_first(t->z2, C) == batch[s].label;
         bdc_softmax_xent_grad(t->z2, C, (size_t)batch[s].label, g2);
-        k->dot_rows(m->W2, C, g2, C, H, t->back);
+        k->activate_sparse(t->classes, g2, C, t->W2T, H, H, t->back);
         for (size_t j = 0; j < H; j++)
             g1[j] = h[j] > 0.0f ? t->back[j] : 0.0f;
     }

@@ -49,15 +49,10 @@ typedef struct bdc_kernels {
      *   f = (c1*a - c2) + d;  w = w*f;  w = w + c3*a. */
     void (*nudge)(float *w, const float *a, size_t n, const bdc_nudge_coef *c);
 
-    /* --- backprop (model mlp, docs/mlp.md) --- */
-
-    /* The transposed product that carries the output gradient back to the
-     * hidden layer: out[j] = sum_{c<m} g[c] * w[j * ldw + c] for j < n.
-     * One float32 accumulator per output, starting at +0.0f, terms added in
-     * ascending c, each product and each addition rounded on its own; no
-     * term is skipped.  w holds n rows of ldw >= m floats. */
-    void (*dot_rows)(const float *w, size_t ldw, const float *g, size_t m,
-                     size_t n, float *out);
+    /* --- backprop (model mlp, docs/mlp.md) ---
+     * Its forward products and the transposed product of its backward pass
+     * are activate_sparse (the latter over a transposed copy of the output
+     * weights); the weight update is its own kernel. */
 
     /* The minibatch SGD step of one weight row w (n floats), for j < n:
      *   acc  = sum_k val[k] * g[idx[k] * ldg + j]   (+0.0f first, k ascending)

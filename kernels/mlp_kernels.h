@@ -1,4 +1,4 @@
-/* The backprop kernels of each family (contracts in kernels.h: dot_rows,
+/* The backprop kernel of each family (contract in kernels.h:
  * update_sparse).  They live in kernels/<family>/mlp_<family>.c, apart from
  * the winner-take-all kernels (the vector families share one body,
  * kernels/mlp_simd_template.h), and each family's table points at them. */
@@ -8,8 +8,6 @@
 #include "kernels.h"
 
 #define BDC_DECLARE_MLP_KERNELS(family)                                        \
-    void bdc_dot_rows_##family(const float *w, size_t ldw, const float *g,     \
-                               size_t m, size_t n, float *out);                \
     void bdc_update_sparse_##family(const uint32_t *idx, const float *val,     \
                                     size_t nnz, const float *g, size_t ldg,    \
                                     size_t n, float c, float *w);

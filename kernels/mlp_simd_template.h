@@ -1,7 +1,7 @@
-/* The backprop kernels (dot_rows, update_sparse) written once for every
- * vector family.  A family's kernels/<family>/mlp_<family>.c defines the
+/* The backprop kernel update_sparse, written once for every vector
+ * family.  A family's kernels/<family>/mlp_<family>.c defines the
  * macros below and includes this file, which then defines
- * bdc_dot_rows_<family> and bdc_update_sparse_<family>:
+ * bdc_update_sparse_<family>:
  *
  *   FAMILY           the family's name, a bare token (avx2)
  *   W                floats per vector
@@ -11,7 +11,6 @@
  *   V_LOAD(p)        W floats from p (unaligned)
  *   V_STORE(p, v)    W floats to p (unaligned)
  *   V_ADD, V_SUB, V_MUL   lane-wise, each rounded (never fused)
- *   V_GATHER(p, s)   lanes p[0], p[s], ..., p[(W-1)*s]
  *
  * Every lane performs exactly the scalar operations in the scalar order
  * (kernels/scalar/mlp_scalar.c), so the bits are the same.  Outputs are
@@ -111,39 +110,6 @@ void MLP_NAME(update_sparse)(const uint32_t *idx, const float *val, size_t nnz,
     case 6: MLP_TILE(6)(idx, val, nnz, g + j, ldg, c, w + j, last); break;
     case 7: MLP_TILE(7)(idx, val, nnz, g + j, ldg, c, w + j, last); break;
     default: MLP_TILE(8)(idx, val, nnz, g + j, ldg, c, w + j, last); break;
-    }
-}
-
-/* --- dot_rows ------------------------------------------------------------ */
-
-/* W rows from `first`: lane l sums g[c] * w[(first + l) * ldw + c]. */
-static inline __attribute__((always_inline)) V
-dot_block(const float *w, size_t ldw, const float *g, size_t m, size_t first)
-{
-    const float *p = w + first * ldw;
-    V acc = V_ZERO();
-    for (size_t c = 0; c < m; c++)
-        acc = V_ADD(acc, V_MUL(V_SET1(g[c]), V_GATHER(p + c, ldw)));
-    return acc;
-}
-
-void MLP_NAME(dot_rows)(const float *w, size_t ldw, const float *g, size_t m,
-                        size_t n, float *out)
-{
-    if (n < W || ldw > (size_t)INT32_MAX / W) { /* short, or lane offsets too big */
-        bdc_dot_rows_scalar(w, ldw, g, m, n, out);
-        return;
-    }
-    size_t j = 0;
-    /* Two blocks at a time: two independent chains of additions. */
-    for (; j + 2 * W <= n; j += 2 * W) {
-        const V a = dot_block(w, ldw, g, m, j), b = dot_block(w, ldw, g, m, j + W);
-        V_STORE(out + j, a);
-        V_STORE(out + j + W, b);
-    }
-    for (; j < n; j += W) {
-        const size_t at = j + W <= n ? j : n - W; /* the last may overlap */
-        V_STORE(out + at, dot_block(w, ldw, g, m, at));
     }
 }
 

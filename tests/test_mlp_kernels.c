@@ -1,6 +1,5 @@
-/* The backprop kernels (dot_rows, update_sparse) of every kernel family,
- * bit for bit against plain loops written from their contracts in
- * kernels/kernels.h.  One test case per family, named after it, so a
+/* The backprop kernel update_sparse of every kernel family, bit for bit
+ * against a plain loop written from its contract in kernels/kernels.h.  One test case per family, named after it, so a
  * failure says which ISA broke; a family this CPU cannot run is skipped
  * with a message. */
 #include <stdio.h>
@@ -69,19 +68,6 @@ static int same_bits(const float *a, const float *b, size_t n)
     return memcmp(a, b, n * sizeof *a) == 0;
 }
 
-static void ref_dot_rows(const float *w, size_t ldw, const float *g, size_t m,
-                         size_t n, float *out)
-{
-    for (size_t j = 0; j < n; j++) {
-        float s = 0.0f;
-        for (size_t c = 0; c < m; c++) {
-            const float p = g[c] * w[j * ldw + c];
-            s = s + p;
-        }
-        out[j] = s;
-    }
-}
-
 static void ref_update_sparse(const uint32_t *idx, const float *val, size_t nnz,
                               const float *g, size_t ldg, size_t n, float c, float *w)
 {
@@ -107,32 +93,6 @@ static void init_sizes(void)
     for (size_t i = 0; i < 80; i++)
         sizes[i] = i + 1;
     memcpy(sizes + 80, more, sizeof more);
-}
-
-static void check_dot_rows(const char *family)
-{
-    const bdc_kernels *k = family_kernels(family);
-    init_sizes();
-    rng r;
-    rng_seed(&r, 7, 100);
-    static const size_t ms[] = {1, 2, 3, 4, 7, 8, 9, 10, 16, 17, 33};
-    for (size_t a = 0; a < NSIZES; a++)
-        for (size_t b = 0; b < sizeof ms / sizeof ms[0]; b++) {
-            const size_t n = sizes[a], m = ms[b], ldw = m + (a % 3);
-            float *w = malloc(n * ldw * sizeof *w), *g = malloc(m * sizeof *g);
-            float want[250 + GUARD], got[250 + GUARD];
-            fill_awkward(&r, w, n * ldw);
-            fill_awkward(&r, g, m);
-            for (size_t j = 0; j < n + GUARD; j++)
-                want[j] = got[j] = SENTINEL;
-            ref_dot_rows(w, ldw, g, m, n, want);
-            k->dot_rows(w, ldw, g, m, n, got);
-            ck_assert_msg(same_bits(want, got, n + GUARD),
-                          "%s dot_rows differs from the contract at n=%zu m=%zu ldw=%zu",
-                          family, n, m, ldw);
-            free(w);
-            free(g);
-        }
 }
 
 static void check_update_sparse(const char *family)
@@ -223,11 +183,9 @@ START_TEST(softmax_bits_are_portable)
 }
 END_TEST
 
-/* One Check test function per family and kernel, generated from the family
+/* One Check test function per family, generated from the family
  * list so that Check's report names the family. */
 #define BDC_MLP_KERNEL_TESTS(family)                                     \
-    START_TEST(dot_rows_##family) { check_dot_rows(#family); }           \
-    END_TEST                                                             \
     START_TEST(update_sparse_##family) { check_update_sparse(#family); } \
     END_TEST
 #include "../kernels/families.h"
@@ -243,7 +201,6 @@ Suite *bdc_suite_mlp_kernels(void)
                 #family);                                                        \
     } else {                                                                     \
         TCase *tc = tcase_create(#family);                                       \
-        tcase_add_test(tc, dot_rows_##family);                                   \
         tcase_add_test(tc, update_sparse_##family);                              \
         suite_add_tcase(s, tc);                                                  \
     }

@@ -1,6 +1,6 @@
-/* The backprop kernels of the avx2 family (kernels/mlp_simd_template.h):
- * SIMDe AVX2, 8 floats per vector; dot_rows gathers its strided rows with
- * vgatherdps.  Never -mfma: every product and sum is rounded on its own. */
+/* The backprop kernel of the avx2 family (kernels/mlp_simd_template.h):
+ * SIMDe AVX2, 8 floats per vector.  Never -mfma: every product and sum is
+ * rounded on its own. */
 #include <simde/x86/avx2.h>
 
 #define FAMILY avx2
@@ -13,11 +13,5 @@
 #define V_ADD(a, b) simde_mm256_add_ps((a), (b))
 #define V_SUB(a, b) simde_mm256_sub_ps((a), (b))
 #define V_MUL(a, b) simde_mm256_mul_ps((a), (b))
-#define V_GATHER(p, s)                                                          \
-    simde_mm256_i32gather_ps((p),                                               \
-                             simde_mm256_mullo_epi32(simde_mm256_setr_epi32(    \
-                                 0, 1, 2, 3, 4, 5, 6, 7),                       \
-                                 simde_mm256_set1_epi32((int32_t)(s))),         \
-                             4)
 
 #include "../mlp_simd_template.h"

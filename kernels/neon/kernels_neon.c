@@ -285,7 +285,6 @@ static const bdc_kernels table = {
     .grelu = grelu,
     .winner = winner,
     .nudge = nudge,
-    .dot_rows = bdc_dot_rows_neon,
     .update_sparse = bdc_update_sparse_neon,
 };
 

@@ -1,4 +1,4 @@
-/* The backprop kernels of the neon family (kernels/mlp_simd_template.h):
+/* The backprop kernel of the neon family (kernels/mlp_simd_template.h):
  * SIMDe NEON, 4 floats per vector.  vmulq then vaddq, never vmlaq or vfmaq;
  * GCC does not fuse them under -ffp-contract=off. */
 #include <simde/arm/neon.h>
@@ -13,13 +13,5 @@
 #define V_ADD(a, b) simde_vaddq_f32((a), (b))
 #define V_SUB(a, b) simde_vsubq_f32((a), (b))
 #define V_MUL(a, b) simde_vmulq_f32((a), (b))
-
-/* The strided lanes, loaded one by one. */
-static inline simde_float32x4_t gather4(const float *p, size_t s)
-{
-    const float lanes[4] = {p[0], p[s], p[2 * s], p[3 * s]};
-    return simde_vld1q_f32(lanes);
-}
-#define V_GATHER(p, s) gather4((p), (s))
 
 #include "../mlp_simd_template.h"

@@ -73,7 +73,6 @@ static const bdc_kernels table = {
     .grelu = grelu,
     .winner = winner,
     .nudge = nudge,
-    .dot_rows = bdc_dot_rows_scalar,
     .update_sparse = bdc_update_sparse_scalar,
 };
 

@@ -1,17 +1,6 @@
-/* The backprop kernels, plain C: the reference for the other families. */
+/* The backprop kernel update_sparse, plain C: the reference for the other
+ * families. */
 #include "../mlp_kernels.h"
-
-void bdc_dot_rows_scalar(const float *w, size_t ldw, const float *g, size_t m,
-                         size_t n, float *out)
-{
-    for (size_t j = 0; j < n; j++) {
-        const float *row = w + j * ldw;
-        float sum = 0.0f;
-        for (size_t c = 0; c < m; c++)
-            sum = sum + g[c] * row[c];
-        out[j] = sum;
-    }
-}
 
 void bdc_update_sparse_scalar(const uint32_t *idx, const float *val, size_t nnz,
                               const float *g, size_t ldg, size_t n, float c,

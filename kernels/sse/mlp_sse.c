@@ -1,6 +1,5 @@
-/* The backprop kernels of the sse family (kernels/mlp_simd_template.h):
- * SIMDe SSE4.1, 4 floats per vector; dot_rows builds its strided lanes from
- * four scalar loads (SSE has no gather). */
+/* The backprop kernel of the sse family (kernels/mlp_simd_template.h):
+ * SIMDe SSE4.1, 4 floats per vector. */
 #include <simde/x86/sse4.1.h>
 
 #define FAMILY sse
@@ -13,6 +12,5 @@
 #define V_ADD(a, b) simde_mm_add_ps((a), (b))
 #define V_SUB(a, b) simde_mm_sub_ps((a), (b))
 #define V_MUL(a, b) simde_mm_mul_ps((a), (b))
-#define V_GATHER(p, s) simde_mm_setr_ps((p)[0], (p)[(s)], (p)[2 * (s)], (p)[3 * (s)])
 
 #include "../mlp_simd_template.h"
