@@ -34,7 +34,7 @@ typedef struct column_lists {
 } column_lists;
 
 struct bdc_mlp_scratch {
-    float *h;        /* max_batch x H: ReLU outputs */
+    float *h;        /* H: one sample's ReLU outputs */
     uint32_t *h_idx; /* max_batch x H: each sample's firing neurons ... */
     float *h_val;    /* ... and their outputs */
     size_t *h_nnz;   /* max_batch */
@@ -130,7 +130,7 @@ static bdc_mlp_scratch *scratch_new(size_t D, size_t H, size_t C, size_t B)
 {
     bdc_mlp_scratch *t = calloc(1, sizeof *t);
     if (!t) return NULL;
-    t->h = malloc(B * H * sizeof *t->h);
+    t->h = malloc(H * sizeof *t->h);
     t->h_idx = malloc(B * H * sizeof *t->h_idx);
     t->h_val = malloc(B * H * sizeof *t->h_val);
     t->h_nnz = malloc(B * sizeof *t->h_nnz);
@@ -222,12 +222,14 @@ static size_t forward(const bdc_mlp *m, const bdc_sample *x, float *h,
     for (size_t j = 0; j < H; j++) {
         const float z = h[j] + m->b1[j];
         /* ReLU; its derivative at 0 is taken as 0.  A z of -0.0f or NaN
-         * gives +0.0f. */
-        h[j] = z > 0.0f ? z : 0.0f;
-        if (z > 0.0f) {
-            idx[nnz] = (uint32_t)j;
-            val[nnz++] = z;
-        }
+         * gives +0.0f.  The non-zeros are listed without a branch (half of
+         * them fire, unpredictably): every j is written at the end of the
+         * list, which only grows past it when z > 0. */
+        const int on = z > 0.0f;
+        h[j] = on ? z : 0.0f;
+        idx[nnz] = (uint32_t)j;
+        val[nnz] = z;
+        nnz += (size_t)on;
     }
     m->k->activate_sparse(idx, val, nnz, m->W2, C, C, z2);
     for (size_t c = 0; c < C; c++)
@@ -273,13 +275,16 @@ int bdc_mlp_train_batch(bdc_mlp *m, const bdc_sample *batch, size_t count,
         for (size_t c = 0; c < C; c++)
             t->W2T[c * H + j] = m->W2[j * C + c];
     for (size_t s = 0; s < count; s++) {
-        float *h = t->h + s * H, *g1 = t->g1 + s * H, *g2 = t->g2 + s * C;
-        t->h_nnz[s] = forward(m, &batch[s], h, t->h_idx + s * H, t->h_val + s * H, t->z2);
+        float *g1 = t->g1 + s * H, *g2 = t->g2 + s * C;
+        t->h_nnz[s] = forward(m, &batch[s], t->h, t->h_idx + s * H, t->h_val + s * H, t->z2);
         *correct += argmax_first(t->z2, C) == batch[s].label;
         bdc_softmax_xent_grad(t->z2, C, (size_t)batch[s].label, g2);
         k->activate_sparse(t->classes, g2, C, t->W2T, H, H, t->back);
-        for (size_t j = 0; j < H; j++)
-            g1[j] = h[j] > 0.0f ? t->back[j] : 0.0f;
+        /* Through the ReLU: the firing neurons pass the gradient on. */
+        memset(g1, 0, H * sizeof *g1);
+        const uint32_t *on = t->h_idx + s * H;
+        for (size_t q = 0; q < t->h_nnz[s]; q++)
+            g1[on[q]] = t->back[on[q]];
     }
 
     /* 2. Which samples touch which rows. */

@@ -59,9 +59,17 @@ static int train_batch(bdc_model *m, const bdc_samples *set, const size_t *which
 {
     (void)n; /* plain SGD: the step size does not depend on the step */
     mlp_model *t = (mlp_model *)m;
+    /* The batch's samples lie anywhere in the set: ask for the start of
+     * each one's data now, so the loads below find it in cache. */
     size_t total = 0;
-    for (size_t s = 0; s < count; s++)
-        total += set->start[which[s] + 1] - set->start[which[s]];
+    for (size_t s = 0; s < count; s++) {
+        const size_t first = set->start[which[s]], nnz = set->start[which[s] + 1] - first;
+        for (size_t b = 0; b < nnz * sizeof *set->index && b < 512; b += 64)
+            __builtin_prefetch((const char *)(set->index + first) + b);
+        for (size_t b = 0; b < nnz && b < 256; b += 64)
+            __builtin_prefetch(set->level + first + b);
+        total += nnz;
+    }
     if (count > t->net->max_batch || reserve(t, total))
         return -1;
     size_t at = 0;

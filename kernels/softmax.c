@@ -49,13 +49,19 @@ void bdc_softmax_xent_grad(const float *z, size_t n, size_t label, float *g)
     for (size_t c = 1; c < n; c++)
         if (z[c] > m)
             m = z[c];
-    /* The exponentials are computed twice rather than stored: n is small
-     * and this needs no scratch space. */
+    /* Up to 16 classes the exponentials are kept; beyond, they are computed
+     * again in the second pass (the same bits either way). */
+    enum { KEEP = 16 };
+    double e[KEEP];
     double sum = 0.0;
-    for (size_t c = 0; c < n; c++)
-        sum = sum + bdc_exp_nonpositive((double)z[c] - (double)m);
     for (size_t c = 0; c < n; c++) {
-        const double p = bdc_exp_nonpositive((double)z[c] - (double)m) / sum;
-        g[c] = (float)(p - (c == label ? 1.0 : 0.0));
+        const double x = bdc_exp_nonpositive((double)z[c] - (double)m);
+        if (c < KEEP)
+            e[c] = x;
+        sum = sum + x;
+    }
+    for (size_t c = 0; c < n; c++) {
+        const double x = c < KEEP ? e[c] : bdc_exp_nonpositive((double)z[c] - (double)m);
+        g[c] = (float)(x / sum - (c == label ? 1.0 : 0.0));
     }
 }

@@ -137,6 +137,19 @@ START_TEST(softmax_gradient_is_p_minus_onehot)
         const double want = exp(z[c] - 3.0) / sum - (c == 2);
         ck_assert_msg(fabs(g[c] - want) <= 1e-7, "class %d: %g, want %g", c, g[c], want);
     }
+    /* More classes than softmax keeps exponentials for (16): the second
+     * pass computes them again. */
+    float zz[20], gg[20];
+    double total = 0.0;
+    for (int c = 0; c < 20; c++) {
+        zz[c] = (float)(c % 7) - 2.5f;
+        total += exp((double)zz[c] - 3.5);
+    }
+    bdc_softmax_xent_grad(zz, 20, 19, gg);
+    for (int c = 0; c < 20; c++) {
+        const double want = exp((double)zz[c] - 3.5) / total - (c == 19);
+        ck_assert_msg(fabs(gg[c] - want) <= 1e-7, "class %d of 20: %g, want %g", c, gg[c], want);
+    }
     /* Huge logits do not overflow: the maximum is subtracted first. */
     const float big[3] = {1e30f, -1e30f, 1e30f};
     bdc_softmax_xent_grad(big, 3, 0, g);
