@@ -6,8 +6,10 @@
 
 int bdc_train_minibatches(const bdc_model_ops *ops, bdc_model *m,
                           const bdc_config *cfg, const bdc_samples *train,
-                          bdc_progress *progress, uint64_t *correct)
+                          bdc_progress *progress, bdc_curve *curve,
+                          uint64_t *correct)
 {
+    const uint64_t steps = (uint64_t)cfg->epochs * train->count;
     const size_t N = train->count;
     size_t *order = malloc((N ? N : 1) * sizeof *order);
     if (!order)
@@ -34,6 +36,7 @@ int bdc_train_minibatches(const bdc_model_ops *ops, bdc_model *m,
                 bdc_progress_update(progress, done - done % 256, epoch + 1,
                                     cfg->epochs, *correct);
             n = done;
+            bdc_curve_tick(curve, done, steps);
         }
     }
     free(order);

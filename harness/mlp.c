@@ -212,9 +212,10 @@ void bdc_mlp_init(bdc_mlp *m, uint64_t seed)
 }
 
 /* h = ReLU(x.W1 + b1) into h (H floats) and its non-zeros into idx/val;
- * then the logits z2 = h.W2 + b2.  Returns the number of non-zeros of h. */
+ * then the logits z2 = h.W2 + b2.  Returns the number of non-zeros of h.
+ * The work is added to cost. */
 static size_t forward(const bdc_mlp *m, const bdc_sample *x, float *h,
-                      uint32_t *idx, float *val, float *z2)
+                      uint32_t *idx, float *val, float *z2, bdc_cost *cost)
 {
     const size_t H = m->H, C = m->C;
     m->k->activate_sparse(x->idx, x->val, x->nnz, m->W1, H, H, h);
@@ -234,6 +235,9 @@ static size_t forward(const bdc_mlp *m, const bdc_sample *x, float *h,
     m->k->activate_sparse(idx, val, nnz, m->W2, C, C, z2);
     for (size_t c = 0; c < C; c++)
         z2[c] = z2[c] + m->b2[c];
+    bdc_cost_activate(cost, x->nnz, m->D, H);
+    bdc_cost_activate(cost, nnz, H, C);
+    cost->elementwise_flops += 2 * (uint64_t)H + C; /* biases and ReLU */
     return nnz;
 }
 
@@ -249,7 +253,8 @@ static int argmax_first(const float *v, size_t n)
 int bdc_mlp_predict(bdc_mlp *m, const bdc_sample *s)
 {
     bdc_mlp_scratch *t = m->scratch;
-    forward(m, s, t->h, t->h_idx, t->h_val, t->z2);
+    forward(m, s, t->h, t->h_idx, t->h_val, t->z2, &m->infer);
+    m->infer.samples++;
     return argmax_first(t->z2, m->C);
 }
 
@@ -276,10 +281,13 @@ int bdc_mlp_train_batch(bdc_mlp *m, const bdc_sample *batch, size_t count,
             t->W2T[c * H + j] = m->W2[j * C + c];
     for (size_t s = 0; s < count; s++) {
         float *g1 = t->g1 + s * H, *g2 = t->g2 + s * C;
-        t->h_nnz[s] = forward(m, &batch[s], t->h, t->h_idx + s * H, t->h_val + s * H, t->z2);
+        t->h_nnz[s] = forward(m, &batch[s], t->h, t->h_idx + s * H, t->h_val + s * H,
+                              t->z2, &m->train);
         *correct += argmax_first(t->z2, C) == batch[s].label;
         bdc_softmax_xent_grad(t->z2, C, (size_t)batch[s].label, g2);
         k->activate_sparse(t->classes, g2, C, t->W2T, H, H, t->back);
+        bdc_cost_softmax(&m->train, C);
+        bdc_cost_activate(&m->train, C, C, H);
         /* Through the ReLU: the firing neurons pass the gradient on. */
         memset(g1, 0, H * sizeof *g1);
         const uint32_t *on = t->h_idx + s * H;
@@ -303,18 +311,30 @@ int bdc_mlp_train_batch(bdc_mlp *m, const bdc_sample *batch, size_t count,
     /* 3. The step: the mean gradient is the sum over the batch times 1/B. */
     const float c = (float)(lr / (double)count);
     const column_lists *xc = &t->xcol, *hc = &t->hcol;
+    bdc_cost *cost = &m->train;
     for (size_t i = 0; i < D; i++) {
         const size_t a = xc->start[i], n = xc->start[i + 1] - a;
-        if (n)
+        if (n) {
             k->update_sparse(xc->smp + a, xc->val + a, n, t->g1, H, H, c, m->W1 + i * H);
+            bdc_cost_update(cost, n, count, H);
+        } else { /* skipped: nominally still a product over the batch */
+            cost->dense_macs += (uint64_t)count * H;
+        }
     }
     k->update_sparse(t->all, t->ones, count, t->g1, H, H, c, m->b1);
+    bdc_cost_update(cost, count, count, H);
     for (size_t j = 0; j < H; j++) {
         const size_t a = hc->start[j], n = hc->start[j + 1] - a;
-        if (n)
+        if (n) {
             k->update_sparse(hc->smp + a, hc->val + a, n, t->g2, C, C, c, m->W2 + j * C);
+            bdc_cost_update(cost, n, count, C);
+        } else {
+            cost->dense_macs += (uint64_t)count * C;
+        }
     }
     k->update_sparse(t->all, t->ones, count, t->g2, C, C, c, m->b2);
+    bdc_cost_update(cost, count, count, C);
+    cost->samples += count;
     return 0;
 }
 
@@ -329,4 +349,24 @@ uint64_t bdc_mlp_fingerprint(const bdc_mlp *m)
 size_t bdc_mlp_parameter_count(const bdc_mlp *m)
 {
     return m->D * m->H + m->H + m->H * m->C + m->C;
+}
+
+void bdc_mlp_cost(const bdc_mlp *m, bdc_cost *train, bdc_cost *infer)
+{
+    const uint64_t D = m->D, H = m->H, C = m->C, B = m->max_batch;
+    const bdc_mlp_scratch *t = m->scratch;
+    const uint64_t f = sizeof(float), z = sizeof(size_t), p = sizeof(void *);
+    const uint64_t weights = f * (D * H + H + H * C + C);
+    /* A prediction's buffers: h, its non-zeros (index and value), logits. */
+    const uint64_t forward_buffers = f * (3 * H + C);
+    *train = m->train;
+    *infer = m->infer;
+    infer->memory_bytes = weights + forward_buffers;
+    train->memory_bytes =
+        weights
+        + f * (2 * H + C + C * H + C) /* h, back, z2, W2 transposed, classes */
+        + f * (3 * B * H + B * C)     /* per sample: h's non-zeros (2), g1, g2 */
+        + f * 2 * B + z * 2 * B + p * 2 * B /* all, ones, h_nnz, rows_nnz, rows_idx/val */
+        + z * (D + 1) + f * 2 * t->xcol.cap /* per-input lists */
+        + z * (H + 1) + f * 2 * t->hcol.cap; /* per-hidden lists */
 }

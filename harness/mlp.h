@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../kernels/kernels.h"
+#include "model.h"
 #include "samples.h"
 
 typedef struct bdc_mlp_scratch bdc_mlp_scratch;
@@ -22,6 +23,9 @@ typedef struct bdc_mlp {
     const bdc_kernels *k;
     size_t max_batch;
     bdc_mlp_scratch *scratch;
+    /* What training and prediction have cost so far (docs/methodology.md);
+     * read them with bdc_mlp_cost, which adds the memory. */
+    bdc_cost train, infer;
 } bdc_mlp;
 
 /* A network with every weight and bias +0.0f, for minibatches of up to
@@ -50,5 +54,10 @@ int bdc_mlp_predict(bdc_mlp *m, const bdc_sample *s);
 uint64_t bdc_mlp_fingerprint(const bdc_mlp *m);
 
 size_t bdc_mlp_parameter_count(const bdc_mlp *m);
+
+/* The costs so far, with the bytes each phase holds: training the weights,
+ * the transposed copy and every scratch buffer; prediction the weights and
+ * one sample's forward buffers. */
+void bdc_mlp_cost(const bdc_mlp *m, bdc_cost *train, bdc_cost *infer);
 
 #endif

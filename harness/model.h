@@ -28,6 +28,24 @@ typedef struct bdc_config {
 
 typedef struct bdc_model bdc_model;
 
+/* What a model has spent, counted analytically (docs/methodology.md): each
+ * step adds a formula in the sizes and the non-zeros it observed.  Training
+ * (train_step, its forward pass included) and inference (predict) are kept
+ * apart.  The counters are cumulative since create(); a caller measures a
+ * phase as the difference of two snapshots (bdc_cost_sub). */
+typedef struct bdc_cost {
+    uint64_t samples;      /* training steps, or predictions */
+    uint64_t dense_macs;   /* multiply-adds the model nominally needs: every
+                              input of every product, zero or not */
+    uint64_t macs;         /* multiply-adds executed: zero inputs skipped */
+    uint64_t elementwise_flops; /* GReLU, winner, nudge, softmax ...: every
+                              float operation that is not a product's MAC */
+    uint64_t weight_bytes_read, weight_bytes_written;
+    /* Not cumulative: the bytes the model holds while in this phase
+     * (weights, their mirrors, scratch buffers), the same at every call. */
+    uint64_t memory_bytes;
+} bdc_cost;
+
 typedef struct bdc_model_ops {
     const char *name;
     /* A model for inputs of `dim` values and BDC_CLASSES classes; NULL when
@@ -41,6 +59,10 @@ typedef struct bdc_model_ops {
     uint64_t (*fingerprint)(const bdc_model *m);
     size_t (*parameter_count)(const bdc_model *m);
     void (*destroy)(bdc_model *m);
+    /* The costs counted so far (see bdc_cost).  After the fields above, so
+     * that positional initializers of those stay right; prefer designated
+     * ones. */
+    void (*cost)(const bdc_model *m, bdc_cost *train, bdc_cost *inference);
     /* Optional.  A learner trained on shuffled minibatches (mlp) sets this
      * and leaves train_step NULL; the harness then visits each epoch in a
      * seeded random order (docs/mlp.md) and hands over cfg.batch samples at
@@ -64,6 +86,32 @@ const bdc_model_ops *bdc_model_ops_for(const char *model);
 
 /* lr(n) of the spec, in double. */
 double bdc_learning_rate(const bdc_config *cfg, uint64_t n);
+
+/* The price list of the kernel operations (docs/methodology.md): each adds
+ * one call's cost to c.  `inputs` is the number of inputs the product
+ * nominally has, `nnz` the number it was given (the non-zeros). */
+void bdc_cost_activate(bdc_cost *c, size_t nnz, size_t inputs, size_t outputs);
+void bdc_cost_grelu(bdc_cost *c, size_t n);
+void bdc_cost_winner(bdc_cost *c, size_t n);
+void bdc_cost_nudge(bdc_cost *c, size_t n);
+/* mlp (docs/mlp.md): update_sparse of one row of n weights from nnz of
+ * `inputs` samples; softmax with cross-entropy's gradient over n classes. */
+void bdc_cost_update(bdc_cost *c, size_t nnz, size_t inputs, size_t n);
+void bdc_cost_softmax(bdc_cost *c, size_t n);
+
+/* The float operations of one bdc_exp_nonpositive (kernels/softmax.c) on
+ * its usual path: two comparisons, the reduction (a multiplication, a
+ * subtraction, two multiplications and two subtractions), 13 steps of
+ * Horner's rule (26) and the scaling by 2^k (1).  Results below 2^-1022
+ * take one multiplication more, not counted. */
+#define BDC_EXP_FLOPS 35
+
+/* a - b for the cumulative counters; memory_bytes is a's. */
+bdc_cost bdc_cost_sub(const bdc_cost *a, const bdc_cost *b);
+
+/* FLOPs: a MAC is two. */
+uint64_t bdc_cost_flops(const bdc_cost *c);
+uint64_t bdc_cost_dense_flops(const bdc_cost *c);
 
 /* First index of the maximum of v[0..n). */
 size_t bdc_argmax_first(const float *v, size_t n);

@@ -96,6 +96,16 @@ static uint64_t fingerprint(const bdc_model *m)
     return bdc_mlp_fingerprint(((const mlp_model *)m)->net);
 }
 
+/* The network's costs; training memory includes this file's unpacked
+ * batch. */
+static void cost(const bdc_model *m, bdc_cost *train, bdc_cost *inference)
+{
+    const mlp_model *t = (const mlp_model *)m;
+    bdc_mlp_cost(t->net, train, inference);
+    train->memory_bytes += t->net->max_batch * sizeof *t->views +
+                           t->cap * (sizeof *t->idx + sizeof *t->val);
+}
+
 static size_t parameter_count(const bdc_model *m)
 {
     return bdc_mlp_parameter_count(((const mlp_model *)m)->net);
@@ -109,5 +119,6 @@ const bdc_model_ops bdc_model_mlp = {
     .fingerprint = fingerprint,
     .parameter_count = parameter_count,
     .destroy = destroy,
+    .cost = cost,
     .train_batch = train_batch,
 };

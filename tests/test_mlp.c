@@ -6,10 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness/curve.h"
+#include "../harness/dataset.h"
+#include "../harness/minibatch.h"
 #include "../harness/mlp.h"
 #include "../harness/rng.h"
+#include "../harness/run_record.h"
 #include "../kernels/dispatch.h"
 #include "../kernels/softmax.h"
+#include "counting_kernels.h"
 #include "suites.h"
 
 /* --- random numbers ------------------------------------------------------ */
@@ -296,6 +301,122 @@ START_TEST(init_is_seeded_and_bounded)
 }
 END_TEST
 
+/* --- accounting ---------------------------------------------------------- */
+
+enum { ACC_TRAIN = 300, ACC_TEST = 100, ACC_HIDDEN = 48, ACC_EPOCHS = 2 };
+
+typedef struct counted_run {
+    bdc_cost train, infer;
+    bdc_op_count counted_train, counted_infer;
+    uint64_t fingerprint, correct;
+} counted_run;
+
+/* The harness's minibatch loop (shuffle included) on a slice of MNIST, then
+ * the test, with the given kernels. */
+static void run_mlp(const bdc_dataset *data, const bdc_kernels *k, counted_run *out)
+{
+    bdc_config cfg;
+    ck_assert_int_eq(bdc_config_defaults("mlp", &cfg), 0);
+    cfg.hidden = ACC_HIDDEN;
+    cfg.epochs = ACC_EPOCHS;
+    const bdc_model_ops *ops = bdc_model_ops_for("mlp");
+    bdc_model *m = ops->create(&cfg, data->train.dim, k);
+    ck_assert_ptr_nonnull(m);
+    bdc_sample_buf buf;
+    ck_assert_int_eq(bdc_sample_buf_init(&buf, data->train.dim), 0);
+    bdc_progress bar;
+    bdc_progress_begin(&bar, 1);
+    bar.enabled = 0;
+    bdc_curve curve;
+    bdc_curve_begin(&curve, 0, ops, m, &data->test, &buf);
+    uint64_t right;
+    memset(&bdc_counted, 0, sizeof bdc_counted);
+    ck_assert_int_eq(bdc_train_minibatches(ops, m, &cfg, &data->train, &bar, &curve, &right), 0);
+    out->counted_train = bdc_counted;
+    memset(&bdc_counted, 0, sizeof bdc_counted);
+    out->correct = bdc_evaluate(ops, m, &data->test, &buf);
+    out->counted_infer = bdc_counted;
+    ops->cost(m, &out->train, &out->infer);
+    out->fingerprint = ops->fingerprint(m);
+    bdc_curve_free(&curve);
+    bdc_sample_buf_free(&buf);
+    ops->destroy(m);
+}
+
+/* The account of docs/methodology.md against what the counting kernels saw.
+ * The kernels do the products and the steps; the biases, ReLU and softmax
+ * are the network's own code, priced per sample by formula. */
+START_TEST(cost_equals_the_count)
+{
+    bdc_dataset data;
+    char err[512];
+    ck_assert_msg(bdc_dataset_load(bdc_dataset_default_dir("mnist"), &data, err, sizeof err) == 0,
+                  "%s", err);
+    bdc_samples_truncate(&data.train, ACC_TRAIN);
+    bdc_samples_truncate(&data.test, ACC_TEST);
+    counted_run counted, plain;
+    run_mlp(&data, bdc_counting_kernels(), &counted);
+    run_mlp(&data, bdc_family_by_name("scalar")->kernels, &plain);
+    ck_assert_msg(counted.fingerprint == plain.fingerprint,
+                  "the counting kernels changed the weights");
+    ck_assert_uint_eq(counted.correct, plain.correct);
+
+    const uint64_t D = data.train.dim, H = ACC_HIDDEN, C = BDC_CLASSES;
+    const uint64_t trained = (uint64_t)ACC_EPOCHS * ACC_TRAIN;
+    const bdc_cost *t = &counted.train, *i = &counted.infer;
+    const bdc_op_count *kt = &counted.counted_train, *ki = &counted.counted_infer;
+    ck_assert_uint_eq(t->samples, trained);
+    ck_assert_uint_eq(i->samples, ACC_TEST);
+    ck_assert_uint_eq(t->macs, kt->macs);
+    ck_assert_uint_eq(i->macs, ki->macs);
+    ck_assert_uint_eq(t->weight_bytes_read, kt->weight_bytes_read);
+    ck_assert_uint_eq(t->weight_bytes_written, kt->weight_bytes_written);
+    ck_assert_uint_eq(i->weight_bytes_read, ki->weight_bytes_read);
+    ck_assert_uint_eq(i->weight_bytes_written, 0);
+    ck_assert_uint_eq(ki->weight_bytes_written, 0);
+    /* Element-wise: the kernels' count plus the per-sample formula. */
+    const uint64_t forward = 2 * H + C, softmax = C * (4 + BDC_EXP_FLOPS) + C - 1;
+    ck_assert_uint_eq(t->elementwise_flops, kt->flops + trained * (forward + softmax));
+    ck_assert_uint_eq(i->elementwise_flops, ki->flops + ACC_TEST * forward);
+    /* Dense: per training sample the three products (x.W1, h.W2, W2.g2)
+     * and a step of every weight over the batch; per prediction two. */
+    ck_assert_uint_eq(t->dense_macs, trained * (2 * D * H + 3 * H * C + H + C));
+    ck_assert_uint_eq(i->dense_macs, ACC_TEST * (D * H + H * C));
+    ck_assert_uint_ge(t->dense_macs, t->macs);
+    const uint64_t weights = 4 * (D * H + H + H * C + C);
+    ck_assert_uint_ge(i->memory_bytes, weights);
+    ck_assert_uint_gt(t->memory_bytes, i->memory_bytes);
+    bdc_dataset_free(&data);
+}
+END_TEST
+
+/* batch and seed are config columns of runs.csv, empty for the
+ * winner-take-all learners and then left out of the run id. */
+START_TEST(run_id_follows_batch_and_seed)
+{
+    bdc_run_desc d;
+    memset(&d, 0, sizeof d);
+    d.dataset = "mnist";
+    d.kernel = "scalar";
+    d.threads = 1;
+    ck_assert_int_eq(bdc_config_defaults("mlp", &d.cfg), 0);
+    char a[96], b[96];
+    bdc_run_id(&d, a, sizeof a);
+    d.cfg.seed = 2;
+    bdc_run_id(&d, b, sizeof b);
+    ck_assert_str_ne(a, b);
+    d.cfg.seed = 1;
+    d.cfg.batch = 32;
+    bdc_run_id(&d, b, sizeof b);
+    ck_assert_str_ne(a, b);
+    ck_assert_int_eq(bdc_config_defaults("bidir", &d.cfg), 0);
+    bdc_run_id(&d, a, sizeof a);
+    d.cfg.seed = 5; /* no batch: not an mlp setting, not in the id */
+    bdc_run_id(&d, b, sizeof b);
+    ck_assert_str_eq(a, b);
+}
+END_TEST
+
 Suite *bdc_suite_mlp(void)
 {
     Suite *s = suite_create("mlp");
@@ -314,5 +435,10 @@ Suite *bdc_suite_mlp(void)
     tcase_add_test(grad, one_step_follows_the_gradient);
     tcase_add_test(grad, init_is_seeded_and_bounded);
     suite_add_tcase(s, grad);
+    TCase *acc = tcase_create("accounting");
+    tcase_set_timeout(acc, 120);
+    tcase_add_test(acc, cost_equals_the_count);
+    tcase_add_test(acc, run_id_follows_batch_and_seed);
+    suite_add_tcase(s, acc);
     return s;
 }
