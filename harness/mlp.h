@@ -22,6 +22,7 @@ typedef struct bdc_mlp {
     float *b2; /* C */
     const bdc_kernels *k;
     size_t max_batch;
+    unsigned threads;
     bdc_mlp_scratch *scratch;
     /* What training and prediction have cost so far (docs/methodology.md);
      * read them with bdc_mlp_cost, which adds the memory. */
@@ -29,9 +30,11 @@ typedef struct bdc_mlp {
 } bdc_mlp;
 
 /* A network with every weight and bias +0.0f, for minibatches of up to
- * max_batch samples.  NULL when out of memory. */
+ * max_batch samples, trained on `threads` threads (0 or 1: one; more need
+ * OpenMP; the weights do not depend on the count).  NULL when out of
+ * memory. */
 bdc_mlp *bdc_mlp_create(size_t D, size_t H, size_t C, size_t max_batch,
-                        const bdc_kernels *k);
+                        unsigned threads, const bdc_kernels *k);
 void bdc_mlp_destroy(bdc_mlp *m);
 
 /* Seeded initialisation (stream BDC_RNG_STREAM_INIT of harness/rng.h):

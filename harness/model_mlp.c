@@ -30,7 +30,7 @@ static bdc_model *create(const bdc_config *cfg, size_t dim, const bdc_kernels *k
     mlp_model *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     t->lr = cfg->lr;
-    t->net = bdc_mlp_create(dim, cfg->hidden, BDC_CLASSES, cfg->batch, k);
+    t->net = bdc_mlp_create(dim, cfg->hidden, BDC_CLASSES, cfg->batch, 1, k);
     t->views = malloc(cfg->batch * sizeof *t->views);
     if (!t->net || !t->views) {
         destroy((bdc_model *)t);

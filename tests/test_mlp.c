@@ -201,7 +201,7 @@ static double batch_loss(const double *W1, const double *b1, const double *W2,
 START_TEST(one_step_follows_the_gradient)
 {
     const bdc_kernels *k = bdc_family_by_name("scalar")->kernels;
-    bdc_mlp *net = bdc_mlp_create(GD, GH, GC, GB, k);
+    bdc_mlp *net = bdc_mlp_create(GD, GH, GC, GB, 1, k);
     ck_assert_ptr_nonnull(net);
     /* Weights large enough that gradients are well above float rounding. */
     bdc_rng r;
@@ -276,7 +276,7 @@ END_TEST
 START_TEST(init_is_seeded_and_bounded)
 {
     const bdc_kernels *k = bdc_family_by_name("scalar")->kernels;
-    bdc_mlp *a = bdc_mlp_create(784, 100, 10, 1, k), *b = bdc_mlp_create(784, 100, 10, 1, k);
+    bdc_mlp *a = bdc_mlp_create(784, 100, 10, 1, 1, k), *b = bdc_mlp_create(784, 100, 10, 1, 1, k);
     ck_assert(a && b);
     bdc_mlp_init(a, 1);
     bdc_mlp_init(b, 1);
@@ -390,6 +390,53 @@ START_TEST(cost_equals_the_count)
 }
 END_TEST
 
+/* The network trained on `threads` threads: the same weights for every
+ * count (with OpenMP; without it every count runs on one thread). */
+static uint64_t train_on_threads(const bdc_dataset *data, unsigned threads,
+                                 const bdc_kernels *k)
+{
+    enum { B = 13 }; /* batches that do not divide the slice */
+    bdc_mlp *net = bdc_mlp_create(data->train.dim, 40, BDC_CLASSES, B, threads, k);
+    ck_assert_ptr_nonnull(net);
+    bdc_mlp_init(net, 9);
+    bdc_sample_buf bufs[B];
+    bdc_sample batch[B];
+    for (size_t s = 0; s < B; s++)
+        ck_assert_int_eq(bdc_sample_buf_init(&bufs[s], data->train.dim), 0);
+    for (size_t first = 0; first < data->train.count; first += B) {
+        const size_t count = data->train.count - first < B ? data->train.count - first : B;
+        for (size_t s = 0; s < count; s++)
+            batch[s] = bdc_samples_get(&data->train, first + s, &bufs[s]);
+        size_t right;
+        ck_assert_int_eq(bdc_mlp_train_batch(net, batch, count, 0.1, &right), 0);
+    }
+    const uint64_t fp = bdc_mlp_fingerprint(net);
+    for (size_t s = 0; s < B; s++)
+        bdc_sample_buf_free(&bufs[s]);
+    bdc_mlp_destroy(net);
+    return fp;
+}
+
+START_TEST(same_weights_on_any_thread_count)
+{
+    bdc_dataset data;
+    char err[512];
+    ck_assert_msg(bdc_dataset_load(bdc_dataset_default_dir("mnist"), &data, err, sizeof err) == 0,
+                  "%s", err);
+    bdc_samples_truncate(&data.train, 600);
+    for (size_t i = 0; i < bdc_family_count(); i++) {
+        const bdc_family *f = bdc_family_at(i);
+        if (bdc_family_status_of(f) == BDC_UNAVAILABLE)
+            continue;
+        const uint64_t one = train_on_threads(&data, 1, f->kernels);
+        for (unsigned threads = 2; threads <= 4; threads++)
+            ck_assert_msg(train_on_threads(&data, threads, f->kernels) == one,
+                          "%s: %u threads changed the weights", f->name, threads);
+    }
+    bdc_dataset_free(&data);
+}
+END_TEST
+
 /* batch and seed are config columns of runs.csv, empty for the
  * winner-take-all learners and then left out of the run id. */
 START_TEST(run_id_follows_batch_and_seed)
@@ -440,5 +487,9 @@ Suite *bdc_suite_mlp(void)
     tcase_add_test(acc, cost_equals_the_count);
     tcase_add_test(acc, run_id_follows_batch_and_seed);
     suite_add_tcase(s, acc);
+    TCase *threads = tcase_create("threads");
+    tcase_set_timeout(threads, 120);
+    tcase_add_test(threads, same_weights_on_any_thread_count);
+    suite_add_tcase(s, threads);
     return s;
 }
