@@ -13,7 +13,8 @@
 #define BDC_KERNEL_SUITES(X) \
     X(dispatch)              \
     X(kernels)               \
-    X(spec)
+    X(spec)                  \
+    X(mlp_kernels)
 
 #define BDC_PROGRAM_SUITES(X) \
     X(machine)                \
@@ -25,7 +26,9 @@
     X(results)                \
     X(sweep)                  \
     X(table)                  \
-    X(plots)
+    X(plots)                  \
+    X(mlp)                    \
+    X(mlp_train)
 
 #ifdef BDC_TEST_KERNELS_ONLY
 #define BDC_TEST_SUITES(X) BDC_KERNEL_SUITES(X)
