@@ -112,7 +112,7 @@ help:
 	@echo '  make bench-smoke  the same, briefly, checked (seconds; CI runs it)'
 	@echo '  make profile    all a collaborator sends from another CPU: machine record,'
 	@echo '                  benchmarks, short training runs -> results/<machine>/'
-	@echo '  make paper      the reference experiment: sweeps/paper.sweep (resumable, 12-17'
+	@echo '  make paper      the reference experiment: sweeps/paper.sweep (resumable, about 17'
 	@echo '                  minutes on 2 cores), then make plots and make tables'
 	@echo '  make plots      the figures of results/*/$$(EXPERIMENT) (and bench.json) as PNG'
 	@echo '                  and PDF in figures/$$(EXPERIMENT)/ (gnuplot; no training)'
