@@ -13,7 +13,8 @@
 #define BDC_KERNEL_SUITES(X) \
     X(dispatch)              \
     X(kernels)               \
-    X(spec)
+    X(spec)                  \
+    X(mlp_kernels)
 
 #define BDC_PROGRAM_SUITES(X) \
     X(machine)                \
@@ -24,8 +25,12 @@
     X(accounting)             \
     X(results)                \
     X(sweep)                  \
-    X(fuzz_corpus)             \
-    X(robustness)              \
+    X(table)                  \
+    X(plots)                  \
+    X(mlp)                    \
+    X(mlp_train)              \
+    X(fuzz_corpus)            \
+    X(robustness)             \
     X(edges)
 
 #ifdef BDC_TEST_KERNELS_ONLY

@@ -193,7 +193,6 @@ static const bad_usage bad[] = {
     {{"table", "--frobnicate"}, 2, "--frobnicate", NULL},
     {{"table", "--columns"}, 2, "--columns", NULL},
     {{"table", "--results", ""}, 2, "--results", "''"},
-    {{"table", "a", "b"}, 2, "'b'", NULL},
     {{"table", "/nonexistent"}, 1, "/nonexistent", NULL},
     {{"info", "--json", "--id"}, 2, "--json and --id", NULL},
     {{"info", "--frobnicate"}, 2, "--frobnicate", NULL},
