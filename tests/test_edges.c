@@ -6,7 +6,9 @@
  * in range), on a tiny set with a blank image, an all-white image (every
  * activation equal) and a one-pixel image among others.  One test case per
  * kernel family, named after it.  Then a few of the settings through
- * ./bdc itself. */
+ * ./bdc itself.  The mlp baseline is run the same way (its SGD steps
+ * checked finite too), though for it finiteness is measured, not proved
+ * (docs/robustness.md). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,10 @@
 #include <sys/stat.h>
 
 #include "../harness/binconv.h"
+#include "../harness/curve.h"
+#include "../harness/minibatch.h"
 #include "../harness/model.h"
+#include "../harness/progress.h"
 #include "../harness/stability.h"
 #include "../kernels/dispatch.h"
 #include "helpers.h"
@@ -66,6 +71,16 @@ static void checked_nudge(float *w, const float *a, size_t n, const bdc_nudge_co
     }
 }
 
+static void checked_update(const uint32_t *idx, const float *val, size_t nnz, const float *g,
+                           size_t ldg, size_t n, float c, float *w)
+{
+    inner->update_sparse(idx, val, nnz, g, ldg, n, c, w);
+    for (size_t j = 0; j < n; j++) {
+        if (!isfinite(w[j])) ck_abort_msg("an SGD step wrote %g", (double)w[j]);
+        if (fabsf(w[j]) > largest_weight) largest_weight = fabsf(w[j]);
+    }
+}
+
 static bdc_kernels checked;
 
 static const bdc_kernels *checking(const bdc_kernels *k)
@@ -76,6 +91,7 @@ static const bdc_kernels *checking(const bdc_kernels *k)
     checked.grelu = checked_grelu;
     checked.winner = checked_winner;
     checked.nudge = checked_nudge;
+    checked.update_sparse = checked_update;
     return &checked;
 }
 
@@ -88,36 +104,43 @@ typedef struct edge {
     size_t hidden, train; /* train: training samples (0: all 12) */
     unsigned epochs;
     double lr, lr_horizon, decay, init, q_input, q_label, alpha, beta;
+    size_t batch; /* mlp (0: unchanged) */
 } edge;
 
 #define KEEP NAN
 /* name, model, hidden, train, epochs, lr, horizon, decay, init, q_in, q_lab, alpha, beta */
 static const edge edges[] = {
-    {"published_h1", "bidir", 1, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"lr1_decay1", "bidir", 8, 0, 3, 1, 1e15, 1, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"lr_half_decay_min", "bidir", 8, 0, 3, 0.5000005, 1e15, 1e-6, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"lr_min_decay_min", "bidir", 8, 0, 3, 1e-12, KEEP, 1e-6, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"horizon_min", "bidir", 8, 0, 3, 1, 1e-6, 1, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"q0", "bidir", 8, 0, 3, 1, 1e15, 1, KEEP, 0, 0, KEEP, KEEP},
-    {"q2", "bidir", 8, 0, 3, 1, 1e15, 1, KEEP, 2, 2, KEEP, KEEP},
-    {"alpha_beta_0", "bidir", 8, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 0, 0},
-    {"alpha_beta_max", "bidir", 8, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 1e6, 1e6},
-    {"init0", "bidir", 8, 0, 3, KEEP, KEEP, KEEP, 0, KEEP, KEEP, KEEP, KEEP},
-    {"init_negative", "bidir", 8, 0, 3, 1, 1e15, 1, -1e6, KEEP, KEEP, KEEP, KEEP},
-    {"init_max", "bidir", 8, 0, 3, 0.5000005, 1e15, 1e-6, 1e6, 2, 0, KEEP, KEEP},
-    {"init_minus_zero", "bidir", 8, 0, 3, KEEP, KEEP, KEEP, -0.0, KEEP, KEEP, KEEP, KEEP},
-    {"one_sample", "bidir", 8, 1, 50, 1, 1e15, 1, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"published_h1", "entangled", 1, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"lr1_decay1", "entangled", 8, 0, 3, 1, 1e15, 1, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"lr_half_decay_min", "entangled", 8, 0, 3, 0.5000005, 1e15, 1e-6, KEEP, 0, 2, KEEP, KEEP},
-    {"q2_q0", "entangled", 8, 0, 3, 1, 1e15, 1, KEEP, 2, 0, KEEP, KEEP},
-    {"alpha_beta_0", "entangled", 8, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 0, 0},
-    {"init_negative", "entangled", 8, 0, 3, 1, 1e15, 1, -1e6, 0, 0, KEEP, KEEP},
-    {"init0", "entangled", 8, 0, 3, KEEP, KEEP, KEEP, 0, KEEP, KEEP, KEEP, KEEP},
-    {"one_sample", "entangled", 1, 1, 50, 1, 1e15, 1, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"published_h1", "binconv", 1, 0, 2, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP},
-    {"lr1_decay1", "binconv", 8, 0, 2, 1, 1e15, 1, KEEP, 0, 2, KEEP, KEEP},
-    {"init_negative", "binconv", 8, 0, 2, 0.5000005, 1e15, 1e-6, -1e6, KEEP, KEEP, 0, 1e6},
+    {"published_h1", "bidir", 1, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"lr1_decay1", "bidir", 8, 0, 3, 1, 1e15, 1, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"lr_half_decay_min", "bidir", 8, 0, 3, 0.5000005, 1e15, 1e-6, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"lr_min_decay_min", "bidir", 8, 0, 3, 1e-12, KEEP, 1e-6, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"horizon_min", "bidir", 8, 0, 3, 1, 1e-6, 1, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"q0", "bidir", 8, 0, 3, 1, 1e15, 1, KEEP, 0, 0, KEEP, KEEP, 0},
+    {"q2", "bidir", 8, 0, 3, 1, 1e15, 1, KEEP, 2, 2, KEEP, KEEP, 0},
+    {"alpha_beta_0", "bidir", 8, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 0, 0, 0},
+    {"alpha_beta_max", "bidir", 8, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 1e6, 1e6, 0},
+    {"init0", "bidir", 8, 0, 3, KEEP, KEEP, KEEP, 0, KEEP, KEEP, KEEP, KEEP, 0},
+    {"init_negative", "bidir", 8, 0, 3, 1, 1e15, 1, -1e6, KEEP, KEEP, KEEP, KEEP, 0},
+    {"init_max", "bidir", 8, 0, 3, 0.5000005, 1e15, 1e-6, 1e6, 2, 0, KEEP, KEEP, 0},
+    {"init_minus_zero", "bidir", 8, 0, 3, KEEP, KEEP, KEEP, -0.0, KEEP, KEEP, KEEP, KEEP, 0},
+    {"one_sample", "bidir", 8, 1, 50, 1, 1e15, 1, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"published_h1", "entangled", 1, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"lr1_decay1", "entangled", 8, 0, 3, 1, 1e15, 1, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"lr_half_decay_min", "entangled", 8, 0, 3, 0.5000005, 1e15, 1e-6, KEEP, 0, 2, KEEP, KEEP, 0},
+    {"q2_q0", "entangled", 8, 0, 3, 1, 1e15, 1, KEEP, 2, 0, KEEP, KEEP, 0},
+    {"alpha_beta_0", "entangled", 8, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 0, 0, 0},
+    {"init_negative", "entangled", 8, 0, 3, 1, 1e15, 1, -1e6, 0, 0, KEEP, KEEP, 0},
+    {"init0", "entangled", 8, 0, 3, KEEP, KEEP, KEEP, 0, KEEP, KEEP, KEEP, KEEP, 0},
+    {"one_sample", "entangled", 1, 1, 50, 1, 1e15, 1, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"published_h1", "binconv", 1, 0, 2, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"lr1_decay1", "binconv", 8, 0, 2, 1, 1e15, 1, KEEP, 0, 2, KEEP, KEEP, 0},
+    {"init_negative", "binconv", 8, 0, 2, 0.5000005, 1e15, 1e-6, -1e6, KEEP, KEEP, 0, 1e6, 0},
+    /* mlp: its lr is the SGD step (1e-12 .. 1), and batch 1 .. 65536. */
+    {"published_h1", "mlp", 1, 0, 3, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 0},
+    {"lr1_batch1", "mlp", 16, 0, 30, 1, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 1},
+    {"lr1_batch_max", "mlp", 16, 0, 30, 1, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 65536},
+    {"lr_min", "mlp", 16, 0, 3, 1e-12, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 1},
+    {"one_sample", "mlp", 8, 1, 200, 1, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, 1},
 };
 enum { N_EDGES = sizeof edges / sizeof edges[0], N_SAMPLES = 12 };
 
@@ -130,6 +153,7 @@ static void configure(const edge *e, bdc_config *cfg)
     SET(lr); SET(lr_horizon); SET(decay); SET(init); SET(q_input); SET(q_label);
     SET(alpha); SET(beta);
 #undef SET
+    if (e->batch) cfg->batch = e->batch;
 }
 
 /* The tiny set as the learners see it: 28x28 pixels, or binconv features. */
@@ -173,8 +197,19 @@ static uint64_t run_edge(const edge *e, const bdc_kernels *k)
     ck_assert_ptr_nonnull(m);
     bdc_sample_buf buf;
     ck_assert_int_eq(bdc_sample_buf_init(&buf, train.dim), 0);
+    if (ops->train_batch) { /* mlp: the harness's own minibatch loop */
+        bdc_progress progress;
+        bdc_progress_begin(&progress, 0);
+        progress.enabled = 0;
+        bdc_curve curve;
+        bdc_curve_begin(&curve, 0, ops, m, &test, &buf);
+        uint64_t correct = 0;
+        ck_assert_int_eq(bdc_train_minibatches(ops, m, &cfg, &train, &progress, &curve,
+                                               &correct), 0);
+        bdc_curve_free(&curve);
+    }
     uint64_t n = 0;
-    for (unsigned epoch = 0; epoch < cfg.epochs; epoch++)
+    for (unsigned epoch = 0; epoch < cfg.epochs && !ops->train_batch; epoch++)
         for (size_t i = 0; i < train.count; i++, n++) {
             const bdc_sample s = bdc_samples_get(&train, i, &buf);
             const int p = ops->train_step(m, &s, n);
@@ -278,6 +313,8 @@ START_TEST(extreme_flags_through_bdc)
          "--q-label", "2", "--alpha", "0", "--beta", "0", NULL},
         {"--model", "binconv", "--init", "-1e6", "--lr", "1e-12", "--lr-horizon", "1e-6",
          "--alpha", "1e6", "--hidden", "3", NULL},
+        {"--model", "mlp", "--lr", "1", "--batch", "1", "--seed", "18446744073709551615",
+         "--hidden", "1", "--epochs", "20", NULL},
     };
     char root[512];
     bdc_test_tmpdir(root, sizeof root);
