@@ -151,6 +151,7 @@ int bdc_cmd_table(int argc, char **argv)
             *value = argv[i];
             if (!*argv[i]) {
                 bdc_error("table", "%s: '' is empty (give a value)", a);
+                free(paths);
                 return BDC_EXIT_USAGE;
             }
         } else if (a[0] == '-' && a[1]) {
