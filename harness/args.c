@@ -1,5 +1,6 @@
 #include "args.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -35,7 +36,10 @@ int bdc_parse_size(const char *cmd, const char *flag, const char *text,
     char *end;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
-    if (!*text || *end || errno || text[0] == '-' || v < min || v > max) {
+    /* Digits only: strtoull alone would take " 5", "+5" and "-5" (as a huge
+     * number). */
+    if (!*text || *end || errno || strspn(text, "0123456789") != strlen(text) || v < min ||
+        v > max) {
         bdc_error(cmd, "%s: '%s' is not a whole number in %zu..%zu", flag, text,
                   min, max);
         return -1;
@@ -50,7 +54,8 @@ int bdc_parse_double(const char *cmd, const char *flag, const char *text,
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (!*text || *end || errno || !isfinite(v) || v < min || v > max) {
+    if (!*text || *end || errno || isspace((unsigned char)text[0]) || !isfinite(v) ||
+        v < min || v > max) {
         bdc_error(cmd, "%s: '%s' is not a number in [%g, %g]", flag, text, min, max);
         return -1;
     }
