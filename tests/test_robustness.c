@@ -464,6 +464,7 @@ START_TEST(full_tmpfs)
     ck_assert_int_eq(unlink(filler), 0);
     ck_assert_int_eq(train(&s, "4", NULL, NULL, 0), 0);
     ck_assert_uint_eq(assert_folder_valid(s.dir), 2);
+    umount2(s.results, MNT_DETACH); /* a mount point cannot be removed */
     bdc_test_remove_tree(s.root);
 }
 END_TEST
@@ -494,6 +495,7 @@ START_TEST(read_only_results)
     ck_assert_str_eq(before, after);
     free(before);
     free(after);
+    umount2(s.results, MNT_DETACH);
     bdc_test_remove_tree(s.root);
 }
 END_TEST
