@@ -3,6 +3,7 @@
  * auto-vectorisation so that it is an honest scalar baseline. */
 #include <math.h>
 
+#include "../engine_kernels.h"
 #include "../kernels.h"
 
 static void activate_sparse(const uint32_t *idx, const float *val, size_t nnz,
@@ -78,6 +79,7 @@ const bdc_family bdc_family_scalar = {
     .name = "scalar",
     .description = "plain C, one element at a time (the reference)",
     .kernels = &table,
+    .engine = &bdc_engine_kernels_scalar,
     .needs = 0,
     .emulated = 0,
 };
