@@ -2,7 +2,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "idx.h"
@@ -96,6 +98,17 @@ done:
 int bdc_dataset_load(const char *dir, bdc_dataset *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
+    /* Say so when the folder itself is missing, rather than its files. */
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        snprintf(err, errlen, "%s: cannot open the data folder: %s", dir,
+                 strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: the data folder is not a folder", dir);
+        return -1;
+    }
     if (load_split(dir, "train", &out->train, err, errlen))
         return -1;
     if (load_split(dir, "t10k", &out->test, err, errlen)) {

@@ -12,30 +12,64 @@ static int fail(char *err, size_t errlen, const char *path, const char *what)
     return -1;
 }
 
-/* Reads exactly len bytes; returns how many were read, or -1 on a zlib
- * error (message in *zmsg). */
-static long long read_fully(gzFile f, uint8_t *buf, size_t len, const char **zmsg)
+/* Reads up to len bytes (fewer only at the end of the file).  Returns how
+ * many were read, or -1 when zlib reports a problem, described in what:
+ * corrupt data, or a gzip stream that the file cuts short (zlib does not
+ * count that as an error by itself; it would otherwise pass unnoticed when
+ * only the checksum trailer is missing). */
+static long long read_fully(gzFile f, uint8_t *buf, size_t len, char *what,
+                            size_t whatlen)
 {
     size_t got = 0;
     while (got < len) {
         size_t chunk = len - got > (1u << 30) ? (1u << 30) : len - got;
         int r = gzread(f, buf + got, (unsigned)chunk);
-        if (r < 0) {
-            int code;
-            *zmsg = gzerror(f, &code);
-            return -1;
-        }
-        if (r == 0)
+        if (r <= 0)
             break;
         got += (size_t)r;
     }
     int code;
     const char *msg = gzerror(f, &code);
-    if (code != Z_OK && code != Z_BUF_ERROR) {
-        *zmsg = msg;
+    if (code == Z_BUF_ERROR) {
+        snprintf(what, whatlen,
+                 "truncated gzip data: the file ends inside the compressed stream");
+        return -1;
+    }
+    if (code != Z_OK) {
+        snprintf(what, whatlen, "corrupt gzip data (%s)", msg);
         return -1;
     }
     return (long long)got;
+}
+
+/* The payload, read into a buffer that grows with the data actually found,
+ * so that a short file whose header promises gigabytes never costs more
+ * than twice its real size. */
+static long long read_payload(gzFile f, size_t total, uint8_t **data, char *what,
+                              size_t whatlen)
+{
+    size_t capacity = total < ((size_t)1 << 20) ? total : (size_t)1 << 20;
+    size_t got = 0;
+    *data = malloc(capacity);
+    if (!*data) {
+        snprintf(what, whatlen, "out of memory for %zu bytes", capacity);
+        return -1;
+    }
+    for (;;) {
+        long long r = read_fully(f, *data + got, capacity - got, what, whatlen);
+        if (r < 0)
+            return -1;
+        got += (size_t)r;
+        if (got < capacity || got == total)
+            return (long long)got;
+        capacity = total / 2 < capacity ? total : 2 * capacity;
+        uint8_t *bigger = realloc(*data, capacity);
+        if (!bigger) {
+            snprintf(what, whatlen, "out of memory for %zu bytes", capacity);
+            return -1;
+        }
+        *data = bigger;
+    }
 }
 
 int bdc_idx_read(const char *path, size_t ndims, bdc_idx *out, char *err,
@@ -51,14 +85,11 @@ int bdc_idx_read(const char *path, size_t ndims, bdc_idx *out, char *err,
     }
     gzbuffer(f, 1u << 20);
 
-    const char *zmsg = NULL;
     uint8_t header[4 + 4 * 3];
     size_t header_len = 4 + 4 * ndims;
-    long long got = read_fully(f, header, header_len, &zmsg);
-    if (got < 0) {
-        snprintf(what, sizeof what, "corrupt gzip data (%s)", zmsg);
+    long long got = read_fully(f, header, header_len, what, sizeof what);
+    if (got < 0)
         goto fail;
-    }
     if (got < 4) {
         snprintf(what, sizeof what, "truncated header: %lld of %zu bytes", got,
                  header_len);
@@ -105,16 +136,9 @@ int bdc_idx_read(const char *path, size_t ndims, bdc_idx *out, char *err,
         total *= v;
     }
     out->item_size = total / out->dims[0];
-    out->data = malloc(total);
-    if (!out->data) {
-        snprintf(what, sizeof what, "out of memory for %zu bytes", total);
+    got = read_payload(f, total, &out->data, what, sizeof what);
+    if (got < 0)
         goto fail;
-    }
-    got = read_fully(f, out->data, total, &zmsg);
-    if (got < 0) {
-        snprintf(what, sizeof what, "corrupt gzip data (%s)", zmsg);
-        goto fail;
-    }
     if ((size_t)got < total) {
         snprintf(what, sizeof what,
                  "truncated: the header promises %zu bytes of data, the file has %lld",
@@ -122,11 +146,9 @@ int bdc_idx_read(const char *path, size_t ndims, bdc_idx *out, char *err,
         goto fail;
     }
     uint8_t extra;
-    got = read_fully(f, &extra, 1, &zmsg);
-    if (got < 0) {
-        snprintf(what, sizeof what, "corrupt gzip data after the payload (%s)", zmsg);
+    got = read_fully(f, &extra, 1, what, sizeof what);
+    if (got < 0)
         goto fail;
-    }
     if (got > 0) {
         snprintf(what, sizeof what, "trailing bytes after the %zu bytes of data", total);
         goto fail;

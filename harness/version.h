@@ -3,9 +3,8 @@
 
 #define BDC_VERSION "0.1.0"
 
-/* The git commit the binary was built from; the Makefile passes it. */
-#ifndef BDC_COMMIT
-#define BDC_COMMIT "unknown"
-#endif
+/* BDC_COMMIT: the git commit the binary was built from (build/commit.h,
+ * written by the Makefile). */
+#include "commit.h"
 
 #endif

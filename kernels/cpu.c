@@ -135,16 +135,20 @@ static unsigned disabled_by_env(void)
     return mask;
 }
 
+/* The hardware is asked once; BDC_CPU_DISABLE is read on every call (the
+ * callers are few: choosing a family, listing them), so a test can change
+ * it between checks. */
 unsigned bdc_cpu_features(void)
 {
     static int done;
-    static unsigned features;
+    static unsigned detected;
     if (!done) {
-        features = detect() & ~disabled_by_env();
-        if (!(features & BDC_CPU_AVX)) /* AVX2, FMA, AVX-512 need the YMM state */
-            features &= ~(unsigned)(BDC_CPU_AVX2 | BDC_CPU_FMA | BDC_CPU_AVX512F);
+        detected = detect();
         done = 1;
     }
+    unsigned features = detected & ~disabled_by_env();
+    if (!(features & BDC_CPU_AVX)) /* AVX2, FMA, AVX-512 need the YMM state */
+        features &= ~(unsigned)(BDC_CPU_AVX2 | BDC_CPU_FMA | BDC_CPU_AVX512F);
     return features;
 }
 

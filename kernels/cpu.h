@@ -12,9 +12,9 @@ enum {
     BDC_CPU_NEON    = 1u << 6, /* aarch64 Advanced SIMD */
 };
 
-/* The features detected, less any named in BDC_CPU_DISABLE (a comma list of
- * feature names, e.g. "avx2,sse4.1": a testing aid that lets a machine act as
- * an older one). */
+/* The features detected (once), less any named in BDC_CPU_DISABLE at the
+ * time of the call (a comma list of feature names, e.g. "avx2,sse4.1": a
+ * testing aid that lets a machine act as an older one). */
 unsigned bdc_cpu_features(void);
 
 /* Name of one BDC_CPU_* bit ("sse4.1", "avx2", ...). */

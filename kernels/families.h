@@ -5,7 +5,7 @@
 
 #include "kernels.h"
 
-#define BDC_FAMILY_LIST(X) X(scalar)
+#define BDC_FAMILY_LIST(X) X(avx2) X(sse) X(neon) X(scalar)
 
 #define BDC_DECLARE_FAMILY(name) extern const bdc_family bdc_family_##name;
 BDC_FAMILY_LIST(BDC_DECLARE_FAMILY)

@@ -1,0 +1,224 @@
+/* End to end: ./bdc (the path in $BDC_BIN) on small MNIST slices must give
+ * the test results and weight fingerprints the spec oracle derived
+ * (tests/e2e_cases.h), the same twice in a row, and every bad command line
+ * must end with the documented exit status and one line on stderr naming
+ * the flag or file at fault. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernels/dispatch.h"
+#include "e2e_cases.h"
+#include "run_program.h"
+#include "suites.h"
+
+typedef struct e2e_case {
+    const char *name, *args;
+    unsigned correct, samples;
+    const char *fingerprint;
+} e2e_case;
+
+#define BDC_E2E_ROW(name, args, correct, samples, fp) {#name, args, correct, samples, fp},
+static const e2e_case cases[] = {BDC_E2E_CASES(BDC_E2E_ROW)};
+#undef BDC_E2E_ROW
+enum { N_CASES = sizeof cases / sizeof cases[0] };
+
+enum { MAX_ARGS = 48 };
+
+/* `train ARGS [--kernel K] --json` as an argument vector; words points into
+ * the caller's copy of the string. */
+static void train_args(char *words, const char *kernel, const char *argv[MAX_ARGS])
+{
+    size_t n = 0;
+    argv[n++] = "train";
+    for (char *w = strtok(words, " "); w; w = strtok(NULL, " ")) {
+        ck_assert_uint_lt(n, MAX_ARGS - 4);
+        argv[n++] = w;
+    }
+    if (kernel) {
+        argv[n++] = "--kernel";
+        argv[n++] = kernel;
+    }
+    argv[n++] = "--json";
+    argv[n] = NULL;
+}
+
+/* Runs one case and checks it against the oracle's values. */
+static void check_case(const e2e_case *c, const char *kernel, bdc_run *r)
+{
+    char words[512];
+    snprintf(words, sizeof words, "%s", c->args);
+    const char *argv[MAX_ARGS];
+    train_args(words, kernel, argv);
+    bdc_run_program(r, argv);
+    ck_assert_msg(r->status == 0, "%s: exit %d: %s", c->name, r->status, r->err);
+    ck_assert_msg(r->err[0] == '\0', "%s: stderr: %s", c->name, r->err);
+
+    const char *field = bdc_json_field(r->out, "test_samples");
+    ck_assert_msg(field && strtoul(field, NULL, 10) == c->samples,
+                  "%s: test_samples %s, expected %u", c->name, field, c->samples);
+    field = bdc_json_field(r->out, "test_correct");
+    ck_assert_msg(field && strtoul(field, NULL, 10) == c->correct,
+                  "%s: test_correct %s, the oracle says %u", c->name, field, c->correct);
+    /* Accuracy is correct / total, printed so that it reads back exactly. */
+    field = bdc_json_field(r->out, "test_accuracy");
+    ck_assert_msg(field && strtod(field, NULL) == (double)c->correct / c->samples,
+                  "%s: test_accuracy %s", c->name, field);
+    char quoted[32];
+    snprintf(quoted, sizeof quoted, "\"%s\"", c->fingerprint);
+    field = bdc_json_field(r->out, "weights_fnv1a64");
+    ck_assert_msg(field && strcmp(field, quoted) == 0,
+                  "%s: weights_fnv1a64 %s, the oracle says %s", c->name, field, quoted);
+    if (kernel) {
+        snprintf(quoted, sizeof quoted, "\"%s\"", kernel);
+        ck_assert_str_eq(bdc_json_field(r->out, "kernel"), quoted);
+    }
+}
+
+START_TEST(matches_the_oracle)
+{
+    bdc_run r;
+    check_case(&cases[_i], NULL, &r);
+    bdc_run_free(&r);
+}
+END_TEST
+
+/* The first three cases (one per model) once per runnable kernel family:
+ * every family must end with the oracle's bits. */
+START_TEST(every_family_matches_the_oracle)
+{
+    const bdc_family *f = bdc_family_at((size_t)_i);
+    if (bdc_family_status_of(f) == BDC_UNAVAILABLE)
+        return; /* this CPU cannot run it; `bdc info` says so */
+    for (size_t c = 0; c < 3; c++) {
+        bdc_run r;
+        check_case(&cases[c], f->name, &r);
+        bdc_run_free(&r);
+    }
+}
+END_TEST
+
+START_TEST(same_command_same_bits)
+{
+    bdc_run first, second;
+    check_case(&cases[0], NULL, &first);
+    check_case(&cases[0], NULL, &second);
+    ck_assert_str_eq(bdc_json_field(first.out, "weights_fnv1a64"),
+                     bdc_json_field(second.out, "weights_fnv1a64"));
+    /* All but the timings and the memory peak are the same, field for
+     * field: cut each output at "prep_seconds" and compare the heads. */
+    char *a = strstr(first.out, "\"prep_seconds\""), *b = strstr(second.out, "\"prep_seconds\"");
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    *a = *b = '\0';
+    ck_assert_str_eq(first.out, second.out);
+    bdc_run_free(&first);
+    bdc_run_free(&second);
+}
+END_TEST
+
+/* --- bad usage --------------------------------------------------------------- */
+
+typedef struct bad_usage {
+    const char *args[10];
+    int status;         /* 2 usage, 1 runtime */
+    const char *blame;  /* the flag or file the one line must name */
+    const char *value;  /* and the bad value, when there is one */
+} bad_usage;
+
+static const bad_usage bad[] = {
+    {{"train", "--model", "perceptron"}, 2, "--model", "'perceptron'"},
+    {{"train", "--model", "bidir", "--dataset", "cifar"}, 2, "--dataset", "'cifar'"},
+    {{"train", "--model", "bidir", "--kernel", "avx9000"}, 2, "--kernel", "'avx9000'"},
+    {{"train"}, 2, "--model", NULL},
+    {{"train", "--hidden", "8", "--epochs", "1"}, 2, "--model", NULL},
+    {{"train", "--model", "bidir", "--hidden", "0"}, 2, "--hidden", "'0'"},
+    {{"train", "--model", "bidir", "--hidden", "-8"}, 2, "--hidden", "'-8'"},
+    {{"train", "--model", "bidir", "--hidden", "1000000000"}, 2, "--hidden", "'1000000000'"},
+    {{"train", "--model", "bidir", "--hidden", "99999999999999999999999"}, 2, "--hidden", NULL},
+    {{"train", "--model", "bidir", "--hidden", "64k"}, 2, "--hidden", "'64k'"},
+    {{"train", "--model", "bidir", "--hidden", ""}, 2, "--hidden", "''"},
+    {{"train", "--model", "bidir", "--hidden"}, 2, "--hidden", NULL},
+    {{"train", "--model", "bidir", "--epochs", "two"}, 2, "--epochs", "'two'"},
+    {{"train", "--model", "bidir", "--train-limit", "lots"}, 2, "--train-limit", "'lots'"},
+    {{"train", "--model", "bidir", "--test-limit", "-1"}, 2, "--test-limit", "'-1'"},
+    {{"train", "--model", "bidir", "--alpha", "x"}, 2, "--alpha", "'x'"},
+    {{"train", "--model", "bidir", "--beta", "1,5"}, 2, "--beta", "'1,5'"},
+    {{"train", "--model", "bidir", "--lr", "fast"}, 2, "--lr", "'fast'"},
+    {{"train", "--model", "bidir", "--lr-horizon", "0x"}, 2, "--lr-horizon", "'0x'"},
+    {{"train", "--model", "bidir", "--decay", "nan"}, 2, "--decay", "'nan'"},
+    {{"train", "--model", "bidir", "--init", "inf"}, 2, "--init", "'inf'"},
+    {{"train", "--model", "bidir", "--q-input", "3"}, 2, "--q-input", "'3'"},
+    {{"train", "--model", "bidir", "--q-label", "1e400"}, 2, "--q-label", "'1e400'"},
+    {{"train", "--model", "bidir", "--frobnicate"}, 2, "--frobnicate", NULL},
+    {{"train", "--model", "bidir", "stray"}, 2, "'stray'", NULL},
+    {{"frobnicate"}, 2, "'frobnicate'", NULL},
+    {{"train", "--model", "bidir", "--data-dir", "/nonexistent"}, 1, "/nonexistent", NULL},
+    {{"train", "--model", "binconv", "--data-dir", "/nonexistent/mnist", "--json"}, 1,
+     "/nonexistent/mnist", NULL},
+};
+enum { N_BAD = sizeof bad / sizeof bad[0] };
+
+START_TEST(bad_usage_is_one_line_and_a_status)
+{
+    const bad_usage *b = &bad[_i];
+    char line[256] = "";
+    for (size_t k = 0; b->args[k]; k++)
+        snprintf(line + strlen(line), sizeof line - strlen(line), " %s", b->args[k]);
+    bdc_run r;
+    bdc_run_program(&r, b->args);
+    ck_assert_msg(r.status == b->status, "bdc%s: exit %d, expected %d (stderr: %s)", line,
+                  r.status, b->status, r.err);
+    ck_assert_msg(r.out[0] == '\0', "bdc%s: printed on stdout: %s", line, r.out);
+    ck_assert_msg(bdc_count_lines(r.err) == 1, "bdc%s: %zu lines on stderr: %s", line,
+                  bdc_count_lines(r.err), r.err);
+    ck_assert_msg(strstr(r.err, b->blame) != NULL, "bdc%s: stderr does not name %s: %s",
+                  line, b->blame, r.err);
+    ck_assert_msg(!b->value || strstr(r.err, b->value) != NULL,
+                  "bdc%s: stderr does not quote %s: %s", line, b->value, r.err);
+    bdc_run_free(&r);
+}
+END_TEST
+
+START_TEST(help_goes_to_stdout)
+{
+    const char *args[] = {"train", "--help", NULL};
+    bdc_run r;
+    bdc_run_program(&r, args);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_ptr_nonnull(strstr(r.out, "usage: bdc train"));
+    ck_assert_ptr_nonnull(strstr(r.out, "Exit status: 0 success, 1 runtime failure"));
+    bdc_run_free(&r);
+}
+END_TEST
+
+Suite *bdc_suite_e2e(void)
+{
+    Suite *s = suite_create("e2e");
+    TCase *oracle = tcase_create("oracle");
+    tcase_set_timeout(oracle, 60); /* the sanitizer build is slower */
+    tcase_add_loop_test(oracle, matches_the_oracle, 0, N_CASES);
+    tcase_add_test(oracle, same_command_same_bits);
+    suite_add_tcase(s, oracle);
+
+    /* One test case per kernel family, named after it, so that a failure
+     * says which ISA broke; the auto family is already covered above. */
+    static char names[16][32]; /* Check keeps the pointer to a name */
+    for (size_t i = 0; i < bdc_family_count() && i < 16; i++) {
+        const bdc_family *f = bdc_family_at(i);
+        if (f == bdc_family_auto())
+            continue;
+        snprintf(names[i], sizeof names[i], "oracle_%s", f->name);
+        TCase *tc = tcase_create(names[i]);
+        tcase_set_timeout(tc, 60);
+        tcase_add_loop_test(tc, every_family_matches_the_oracle, (int)i, (int)i + 1);
+        suite_add_tcase(s, tc);
+    }
+
+    TCase *usage = tcase_create("usage");
+    tcase_add_loop_test(usage, bad_usage_is_one_line_and_a_status, 0, N_BAD);
+    tcase_add_test(usage, help_goes_to_stdout);
+    suite_add_tcase(s, usage);
+    return s;
+}
