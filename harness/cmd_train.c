@@ -14,6 +14,7 @@
 #include "json.h"
 #include "model.h"
 #include "progress.h"
+#include "train_run.h"
 #include "version.h"
 
 static const char usage[] =
@@ -39,6 +40,13 @@ static const char usage[] =
     "  --q-label Q         nudge bias toward the label (1)\n"
     "  --kernel NAME       kernel family: auto (default), or one `bdc info` lists;\n"
     "                      the environment variable BDC_KERNEL does the same\n"
+    "  --engine NAME       blocked (default): blocks of samples share one pass over\n"
+    "                      the weights, on threads; sample: one sample at a time,\n"
+    "                      one thread (the reference).  Both give the same weights.\n"
+    "  --threads N         threads of the blocked engine (default: one per core)\n"
+    "  --block B           samples per block (default: from the L1 data cache size)\n"
+    "  --tile R            used input rows per chunk of a block (default: from the L1\n"
+    "                      data cache size); block and tile change speed, not results\n"
     "  --json              print one JSON object on stdout instead of the summary\n"
     "  --help              this text\n"
     "\n"
@@ -47,7 +55,8 @@ static const char usage[] =
 enum {
     OPT_MODEL = 256, OPT_HIDDEN, OPT_EPOCHS, OPT_DATASET, OPT_DATA_DIR,
     OPT_TRAIN_LIMIT, OPT_TEST_LIMIT, OPT_ALPHA, OPT_BETA, OPT_LR, OPT_LR_HORIZON,
-    OPT_DECAY, OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL, OPT_KERNEL, OPT_JSON, OPT_HELP,
+    OPT_DECAY, OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL, OPT_KERNEL, OPT_ENGINE,
+    OPT_THREADS, OPT_BLOCK, OPT_TILE, OPT_JSON, OPT_HELP,
 };
 
 static const struct option options[] = {
@@ -67,6 +76,10 @@ static const struct option options[] = {
     {"q-input", required_argument, 0, OPT_Q_INPUT},
     {"q-label", required_argument, 0, OPT_Q_LABEL},
     {"kernel", required_argument, 0, OPT_KERNEL},
+    {"engine", required_argument, 0, OPT_ENGINE},
+    {"threads", required_argument, 0, OPT_THREADS},
+    {"block", required_argument, 0, OPT_BLOCK},
+    {"tile", required_argument, 0, OPT_TILE},
     {"json", no_argument, 0, OPT_JSON},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0},
@@ -75,11 +88,11 @@ static const struct option options[] = {
 /* Everything the command line sets.  Numeric overrides are applied on top
  * of the model's published configuration once the model is known. */
 typedef struct train_args {
-    const char *model, *dataset, *data_dir, *kernel;
+    const char *model, *dataset, *data_dir, *kernel, *engine;
     size_t train_limit, test_limit; /* 0: all */
     int json;
     int set[OPT_HELP + 1];
-    size_t hidden, epochs;
+    size_t hidden, epochs, threads, block, tile;
     double alpha, beta, lr, lr_horizon, decay, init, q_input, q_label;
 } train_args;
 
@@ -87,6 +100,7 @@ static int parse(int argc, char **argv, train_args *a)
 {
     memset(a, 0, sizeof *a);
     a->dataset = "mnist";
+    a->engine = "blocked";
     optind = 1;
     opterr = 0;
     int c;
@@ -100,6 +114,10 @@ static int parse(int argc, char **argv, train_args *a)
         case OPT_DATASET: a->dataset = optarg; break;
         case OPT_DATA_DIR: a->data_dir = optarg; break;
         case OPT_KERNEL: a->kernel = optarg; break;
+        case OPT_ENGINE: a->engine = optarg; break;
+        case OPT_THREADS: bad = bdc_parse_size("train", name, optarg, 1, 1024, &a->threads); break;
+        case OPT_BLOCK: bad = bdc_parse_size("train", name, optarg, 1, 4096, &a->block); break;
+        case OPT_TILE: bad = bdc_parse_size("train", name, optarg, 1, BDC_MAX_DIM, &a->tile); break;
         case OPT_JSON: a->json = 1; break;
         case OPT_HELP: fputs(usage, stdout); return 1;
         case OPT_HIDDEN: bad = bdc_parse_size("train", name, optarg, 1, 1u << 20, &a->hidden); break;
@@ -133,6 +151,10 @@ static int parse(int argc, char **argv, train_args *a)
     }
     if (!a->model) {
         bdc_error("train", "--model is required: bidir, entangled or binconv");
+        return -1;
+    }
+    if (strcmp(a->engine, "blocked") != 0 && strcmp(a->engine, "sample") != 0) {
+        bdc_error("train", "--engine: unknown engine '%s' (known: blocked, sample)", a->engine);
         return -1;
     }
     return 0;
@@ -175,6 +197,30 @@ static size_t peak_rss_bytes(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return (size_t)ru.ru_maxrss * 1024;
+}
+
+static uint64_t engine_macs(const bdc_engine_stats *s)
+{
+    return s->forward_macs + s->recompute_macs + s->output_macs;
+}
+
+/* The engine and its work: threads always; block, tile and the counters of
+ * the blocked engine. */
+static void print_engine_json(bdc_json *j, const char *engine, const bdc_train_outcome *r)
+{
+    bdc_json_str(j, "engine", engine);
+    bdc_json_u64(j, "threads", r->opts.threads);
+    if (strcmp(engine, "blocked") != 0)
+        return;
+    bdc_json_u64(j, "block", r->opts.block);
+    bdc_json_u64(j, "tile", r->opts.tile);
+    bdc_json_u64(j, "engine_macs", engine_macs(&r->stats));
+    bdc_json_u64(j, "engine_forward_macs", r->stats.forward_macs);
+    bdc_json_u64(j, "engine_recomputed", r->stats.recomputed);
+    bdc_json_u64(j, "engine_pruned", r->stats.pruned);
+    bdc_json_num(j, "engine_forward_seconds", r->stats.forward_seconds);
+    bdc_json_num(j, "engine_step_seconds", r->stats.step_seconds);
+    bdc_json_num(j, "engine_plan_seconds", r->stats.plan_seconds);
 }
 
 static void print_config_json(bdc_json *j, const bdc_config *cfg)
@@ -236,41 +282,21 @@ int bdc_cmd_train(int argc, char **argv)
         bdc_dataset_free(&data);
         return BDC_EXIT_USAGE;
     }
-    const bdc_model_ops *ops = bdc_model_ops_for(cfg.model);
-    bdc_model *model = ops->create(&cfg, D, family->kernels);
-    bdc_sample_buf buf;
-    if (!model || bdc_sample_buf_init(&buf, D)) {
-        bdc_error("train", "out of memory for a %s model with %zu hidden neurons",
-                  cfg.model, cfg.hidden);
-        if (model) ops->destroy(model);
+    const int blocked = strcmp(a.engine, "blocked") == 0;
+    const bdc_engine_opts eopts = {(unsigned)a.threads, a.block, a.tile};
+    bdc_train_outcome r;
+    if (blocked ? bdc_train_blocked(&cfg, family, &eopts, &data, !a.json, &r, err, sizeof err)
+                : bdc_train_per_sample(&cfg, family, &data, !a.json, &r, err, sizeof err)) {
+        bdc_error("train", "%s", err);
         bdc_dataset_free(&data);
         return BDC_EXIT_FAILURE;
     }
-
-    const uint64_t steps = (uint64_t)cfg.epochs * data.train.count;
-    bdc_progress progress;
-    bdc_progress_begin(&progress, steps);
-    uint64_t n = 0, train_correct = 0;
-    t0 = bdc_now();
-    for (unsigned epoch = 0; epoch < cfg.epochs; epoch++)
-        for (size_t i = 0; i < data.train.count; i++, n++) {
-            const bdc_sample s = bdc_samples_get(&data.train, i, &buf);
-            train_correct += ops->train_step(model, &s, n) == s.label;
-            bdc_progress_update(&progress, n + 1, epoch + 1, cfg.epochs, train_correct);
-        }
-    const double train_seconds = bdc_now() - t0;
-    bdc_progress_end(&progress);
-
-    t0 = bdc_now();
-    uint64_t test_correct = 0;
-    for (size_t i = 0; i < data.test.count; i++) {
-        const bdc_sample s = bdc_samples_get(&data.test, i, &buf);
-        test_correct += ops->predict(model, &s) == s.label;
-    }
-    const double test_seconds = bdc_now() - t0;
+    const uint64_t steps = r.steps, train_correct = r.train_correct;
+    const uint64_t test_correct = r.test_correct;
+    const double train_seconds = r.train_seconds, test_seconds = r.test_seconds;
     const double accuracy = (double)test_correct / (double)data.test.count;
     char fp[17];
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)ops->fingerprint(model));
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)r.fingerprint);
     const int native = bdc_family_status_of(family) == BDC_NATIVE;
 
     if (a.json) {
@@ -294,9 +320,10 @@ int bdc_cmd_train(int argc, char **argv)
         bdc_json_num(&j, "prep_seconds", prep_seconds);
         bdc_json_num(&j, "train_seconds", train_seconds);
         bdc_json_num(&j, "test_seconds", test_seconds);
-        bdc_json_u64(&j, "parameters", ops->parameter_count(model));
+        bdc_json_u64(&j, "parameters", r.parameters);
         bdc_json_u64(&j, "peak_rss_bytes", peak_rss_bytes());
         bdc_json_str(&j, "weights_fnv1a64", fp);
+        print_engine_json(&j, a.engine, &r);
         bdc_json_end(&j);
     } else {
         printf("bdc train: %s on %s, H=%zu, %u epochs, kernel %s (%s)\n", cfg.model,
@@ -312,10 +339,15 @@ int bdc_cmd_train(int argc, char **argv)
                (unsigned long long)test_correct, data.test.count, 100.0 * accuracy,
                test_seconds);
         printf("  weights fnv1a64 %s, %zu parameters, peak memory %.0f MiB\n", fp,
-               ops->parameter_count(model), (double)peak_rss_bytes() / 1048576.0);
+               r.parameters, (double)peak_rss_bytes() / 1048576.0);
+        if (blocked)
+            printf("  engine: blocked, %u threads, block %zu, tile %zu; %.3g multiply-adds, "
+                   "%.3g G/s in training\n",
+                   r.opts.threads, r.opts.block, r.opts.tile, (double)engine_macs(&r.stats),
+                   (double)engine_macs(&r.stats) / train_seconds / 1e9);
+        else
+            printf("  engine: sample, 1 thread\n");
     }
-    bdc_sample_buf_free(&buf);
-    ops->destroy(model);
     bdc_dataset_free(&data);
     return BDC_EXIT_OK;
 }

@@ -44,6 +44,11 @@ typedef struct bdc_engine_kernels {
     /* Writes the indices j < n with v[j] > t, ascending, to idx (room for n)
      * and returns how many there are. */
     size_t (*above)(const float *v, size_t n, float t, uint32_t *idx);
+
+    /* GReLU's output at the given indices (spec "GReLU", t and m2 given):
+     * for i < n, q = (v[idx[i]] - t) / m2 and out[i] = q > 0 ? q : +0.0f. */
+    void (*grelu_at)(const float *v, const uint32_t *idx, size_t n, float t,
+                     float m2, float *out);
 } bdc_engine_kernels;
 
 /* Each family's table, defined in kernels/<family>/engine_<family>.c. */

@@ -59,9 +59,19 @@ static size_t above(const float *v, size_t n, float t, uint32_t *idx)
     return count;
 }
 
+static void grelu_at(const float *v, const uint32_t *idx, size_t n, float t,
+                     float m2, float *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        const float q = (v[idx[i]] - t) / m2;
+        out[i] = q > 0.0f ? q : 0.0f;
+    }
+}
+
 const bdc_engine_kernels bdc_engine_kernels_scalar = {
     .forward_panel = forward_panel,
     .dot_rows = dot_rows,
     .max_scan = max_scan,
     .above = above,
+    .grelu_at = grelu_at,
 };
