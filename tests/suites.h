@@ -19,7 +19,8 @@
     X(machine)                \
     X(families)               \
     X(idx)                    \
-    X(e2e)
+    X(e2e)                    \
+    X(engine)
 
 #ifdef BDC_TEST_KERNELS_ONLY
 #define BDC_TEST_SUITES(X) BDC_KERNEL_SUITES(X)

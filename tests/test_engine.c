@@ -1,0 +1,270 @@
+/* The blocked engine against the per-sample learners: after training on
+ * the same samples, the weights' fingerprint, the running training
+ * accuracy and the test accuracy must be equal, for every model, kernel
+ * family, block size, tile and thread count.  The reference is always the
+ * per-sample path on the scalar family.  One test case per family, named
+ * by it, so that a failure says which ISA broke; a family this CPU cannot
+ * run is skipped with a message.
+ *
+ * The data are small and synthetic (28x28 images made of class-specific
+ * strokes plus noise, so that learning happens and the winners vary), so
+ * that the suite is quick under the sanitizers. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/binconv.h"
+#include "../harness/dataset.h"
+#include "../harness/engine.h"
+#include "../harness/model.h"
+#include "../kernels/dispatch.h"
+#include "../kernels/families.h"
+#include "suites.h"
+
+#define SIDE 28
+#define TRAIN 240
+#define TEST 60
+
+/* SplitMix64: small, fixed, the same everywhere. */
+static uint64_t next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* count images: each class draws three strokes of its own, each sample
+ * shifts them by up to a pixel and adds a few stray pixels. */
+static void make_images(bdc_samples *set, size_t count, uint64_t seed)
+{
+    uint8_t *levels = calloc(count * SIDE * SIDE, 1);
+    uint8_t *labels = malloc(count);
+    ck_assert_ptr_nonnull(levels);
+    ck_assert_ptr_nonnull(labels);
+    uint64_t s = seed;
+    for (size_t n = 0; n < count; n++) {
+        const int c = (int)(next(&s) % BDC_CLASSES);
+        labels[n] = (uint8_t)c;
+        uint8_t *img = levels + n * SIDE * SIDE;
+        const int dx = (int)(next(&s) % 3) - 1, dy = (int)(next(&s) % 3) - 1;
+        uint64_t cs = 1000 + (uint64_t)c; /* the class's strokes */
+        for (int k = 0; k < 3; k++) {
+            int x = 6 + (int)(next(&cs) % 16), y = 6 + (int)(next(&cs) % 16);
+            const int sx = (int)(next(&cs) % 3) - 1, sy = (int)(next(&cs) % 3) - 1;
+            for (int step = 0; step < 9; step++, x += sx, y += sy) {
+                const int px = x + dx, py = y + dy;
+                if (px >= 0 && px < SIDE && py >= 0 && py < SIDE)
+                    img[py * SIDE + px] = (uint8_t)(128 + next(&s) % 128);
+            }
+        }
+        for (int k = 0; k < 6; k++)
+            img[next(&s) % (SIDE * SIDE)] = (uint8_t)(1 + next(&s) % 255);
+    }
+    ck_assert_int_eq(bdc_samples_from_levels(set, levels, labels, count, SIDE * SIDE), 0);
+    set->rows = set->cols = SIDE;
+    for (int k = 0; k < 256; k++) /* as the IDX loader maps pixels */
+        set->value[k] = (float)k / 255.0f;
+    free(levels);
+    free(labels);
+}
+
+static void make_data(bdc_dataset *d, const char *model)
+{
+    make_images(&d->train, TRAIN, 42);
+    make_images(&d->test, TEST, 4242);
+    if (strcmp(model, "binconv") == 0) {
+        char err[256];
+        bdc_samples f;
+        ck_assert_int_eq(bdc_binconv_features(&d->train, &f, err, sizeof err), 0);
+        bdc_samples_free(&d->train);
+        d->train = f;
+        ck_assert_int_eq(bdc_binconv_features(&d->test, &f, err, sizeof err), 0);
+        bdc_samples_free(&d->test);
+        d->test = f;
+    }
+}
+
+typedef struct outcome {
+    uint64_t fingerprint, train_correct, test_correct;
+    bdc_engine_stats stats;
+} outcome;
+
+/* The reference: the per-sample learner on the scalar family. */
+static outcome per_sample(const bdc_config *cfg, const bdc_dataset *d)
+{
+    outcome o = {0};
+    const bdc_model_ops *ops = bdc_model_ops_for(cfg->model);
+    bdc_model *m = ops->create(cfg, d->train.dim, bdc_family_scalar.kernels);
+    bdc_sample_buf buf;
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_eq(bdc_sample_buf_init(&buf, d->train.dim), 0);
+    uint64_t n = 0;
+    for (unsigned e = 0; e < cfg->epochs; e++)
+        for (size_t i = 0; i < d->train.count; i++, n++) {
+            const bdc_sample s = bdc_samples_get(&d->train, i, &buf);
+            o.train_correct += ops->train_step(m, &s, n) == s.label;
+        }
+    for (size_t i = 0; i < d->test.count; i++) {
+        const bdc_sample s = bdc_samples_get(&d->test, i, &buf);
+        o.test_correct += ops->predict(m, &s) == s.label;
+    }
+    o.fingerprint = ops->fingerprint(m);
+    bdc_sample_buf_free(&buf);
+    ops->destroy(m);
+    return o;
+}
+
+static outcome blocked(const bdc_config *cfg, const bdc_dataset *d, const bdc_family *f,
+                       bdc_engine_opts opts)
+{
+    outcome o = {0};
+    char err[256] = "";
+    bdc_engine *e = bdc_engine_create(cfg, d->train.dim, f, &opts, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    o.train_correct = bdc_engine_train(e, &d->train, (uint64_t)cfg->epochs * d->train.count,
+                                       NULL, NULL);
+    o.stats = bdc_engine_stats_of(e);
+    o.test_correct = bdc_engine_test(e, &d->test);
+    o.fingerprint = bdc_engine_fingerprint(e);
+    bdc_engine_destroy(e);
+    return o;
+}
+
+static const bdc_family *family_or_skip(int i)
+{
+    const bdc_family *f = bdc_family_at((size_t)i);
+    ck_assert_ptr_nonnull(f);
+    if (bdc_family_status_of(f) == BDC_UNAVAILABLE) {
+        printf("engine: %s test skipped: this CPU cannot run it\n", f->name);
+        fflush(stdout);
+        return NULL;
+    }
+    ck_assert_msg(f->engine != NULL, "%s has no engine kernels", f->name);
+    return f;
+}
+
+/* Every block size, tile and thread count against the reference; returns
+ * the counters summed over the runs. */
+static bdc_engine_stats check_all(const bdc_family *f, const bdc_config *cfg)
+{
+    static const size_t blocks[] = {1, 5, 32, 64};
+    static const size_t tiles[] = {0, 9};
+    bdc_dataset d;
+    make_data(&d, cfg->model);
+    const outcome ref = per_sample(cfg, &d);
+    bdc_engine_stats sum = {0};
+    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+        for (size_t t = 0; t < sizeof tiles / sizeof tiles[0]; t++)
+            for (unsigned threads = 1; threads <= 2; threads++) {
+                const bdc_engine_opts opts = {threads, blocks[b], tiles[t]};
+                const outcome got = blocked(cfg, &d, f, opts);
+                ck_assert_msg(got.fingerprint == ref.fingerprint &&
+                                  got.train_correct == ref.train_correct &&
+                                  got.test_correct == ref.test_correct,
+                              "%s %s H=%zu, block %zu, tile %zu, %u threads: weights %016llx, "
+                              "%llu train / %llu test right; per-sample scalar: %016llx, "
+                              "%llu / %llu",
+                              f->name, cfg->model, cfg->hidden, blocks[b], tiles[t], threads,
+                              (unsigned long long)got.fingerprint,
+                              (unsigned long long)got.train_correct,
+                              (unsigned long long)got.test_correct,
+                              (unsigned long long)ref.fingerprint,
+                              (unsigned long long)ref.train_correct,
+                              (unsigned long long)ref.test_correct);
+                sum.recomputed += got.stats.recomputed;
+                sum.pruned += got.stats.pruned;
+            }
+    bdc_dataset_free(&d);
+    return sum;
+}
+
+static bdc_config config(const char *model, size_t hidden, unsigned epochs)
+{
+    bdc_config c;
+    ck_assert_int_eq(bdc_config_defaults(model, &c), 0);
+    c.hidden = hidden;
+    c.epochs = epochs;
+    return c;
+}
+
+/* H = 101: two panels (64 and 40 wide, the last lanes padding). */
+START_TEST(bidir_matches)
+{
+    const bdc_family *f = family_or_skip(_i);
+    if (!f)
+        return;
+    const bdc_config c = config("bidir", 101, 2);
+    const bdc_engine_stats s = check_all(f, &c);
+    /* Both ways of settling a nudged neuron's sum were exercised. */
+    ck_assert_uint_gt(s.pruned, 0);
+    ck_assert_uint_gt(s.recomputed, 0);
+}
+END_TEST
+
+START_TEST(entangled_matches)
+{
+    const bdc_family *f = family_or_skip(_i);
+    if (!f)
+        return;
+    const bdc_config c = config("entangled", 37, 2);
+    check_all(f, &c);
+}
+END_TEST
+
+START_TEST(binconv_matches)
+{
+    const bdc_family *f = family_or_skip(_i);
+    if (!f)
+        return;
+    const bdc_config c = config("binconv", 83, 1);
+    check_all(f, &c);
+}
+END_TEST
+
+/* Negative weights void the bound: every nudged neuron is recomputed. */
+START_TEST(negative_weights_match)
+{
+    const bdc_family *f = family_or_skip(_i);
+    if (!f)
+        return;
+    bdc_config c = config("bidir", 45, 2);
+    c.init = -0.25;
+    const bdc_engine_stats s = check_all(f, &c);
+    ck_assert_uint_eq(s.pruned, 0);
+    ck_assert_uint_gt(s.recomputed, 0);
+}
+END_TEST
+
+/* The ablations: input only and label only. */
+START_TEST(ablations_match)
+{
+    const bdc_family *f = family_or_skip(_i);
+    if (!f)
+        return;
+    bdc_config c = config("bidir", 70, 1);
+    c.beta = 0.0;
+    check_all(f, &c);
+    c = config("entangled", 70, 1);
+    c.alpha = 0.0;
+    check_all(f, &c);
+}
+END_TEST
+
+Suite *bdc_suite_engine(void)
+{
+    Suite *s = suite_create("engine");
+    for (size_t i = 0; i < bdc_family_count(); i++) {
+        TCase *tc = tcase_create(bdc_family_at(i)->name);
+        tcase_set_timeout(tc, 300);
+        const int at = (int)i;
+        tcase_add_loop_test(tc, bidir_matches, at, at + 1);
+        tcase_add_loop_test(tc, entangled_matches, at, at + 1);
+        tcase_add_loop_test(tc, binconv_matches, at, at + 1);
+        tcase_add_loop_test(tc, negative_weights_match, at, at + 1);
+        tcase_add_loop_test(tc, ablations_match, at, at + 1);
+        suite_add_tcase(s, tc);
+    }
+    return s;
+}
