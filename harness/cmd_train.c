@@ -218,9 +218,7 @@ static void print_engine_json(bdc_json *j, const char *engine, const bdc_train_o
     bdc_json_u64(j, "engine_forward_macs", r->stats.forward_macs);
     bdc_json_u64(j, "engine_recomputed", r->stats.recomputed);
     bdc_json_u64(j, "engine_pruned", r->stats.pruned);
-    bdc_json_num(j, "engine_forward_seconds", r->stats.forward_seconds);
     bdc_json_num(j, "engine_step_seconds", r->stats.step_seconds);
-    bdc_json_num(j, "engine_plan_seconds", r->stats.plan_seconds);
 }
 
 static void print_config_json(bdc_json *j, const bdc_config *cfg)

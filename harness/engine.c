@@ -1,8 +1,14 @@
 /* The blocked engine: set-up, the threads, and the training and test
- * drivers.  Per block: one thread plans it, all threads compute its
- * forward sums (groups of neurons handed out one at a time), one thread
- * runs its steps in order.  Which thread computes which group changes no
- * bit: each group's sums are the same operations wherever they run. */
+ * schedules.
+ *
+ * Training runs in phases.  In phase p one thread steps block p-1 (in
+ * order, alone: each step depends on the one before) and then plans block
+ * p+1, while every thread, that one included once it is done, takes
+ * groups of neurons of block p's forward pass.  Block p's forward sums use
+ * the panels as of the end of block p-2, which is why the steps settle the
+ * neurons nudged in the previous block as well as earlier in their own.
+ * Which thread computes which group changes no bit: each group's sums are
+ * the same operations wherever they run. */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -14,20 +20,18 @@
 #include "machine.h"
 #include "progress.h"
 
-/* L1 data cache assumed when hwloc does not report one. */
+/* L1 data cache assumed when the machine record does not report one. */
 #define DEFAULT_L1D (32u * 1024u)
 
-static void free_scratch(bdc_engine *e)
+static void free_block(engine_block *b)
 {
-    if (!e->scratch)
-        return;
-    for (unsigned i = 0; i < e->opts.threads; i++) {
-        free(e->scratch[i].cand);
-        free(e->scratch[i].h);
-        free(e->scratch[i].ecand);
-        free(e->scratch[i].e);
-    }
-    free(e->scratch);
+    free(b->idx); free(b->val); free(b->start); free(b->label); free(b->norm);
+    free(b->bounds); free(b->pos); free(b->act);
+}
+
+static void free_rows(engine_rows *r)
+{
+    free(r->neuron); free(r->rows); free(r->group_first);
 }
 
 void bdc_engine_destroy(bdc_engine *e)
@@ -35,19 +39,27 @@ void bdc_engine_destroy(bdc_engine *e)
     if (!e)
         return;
     free(e->neurons); free(e->label_w); free(e->label_n); free(e->panels);
-    free(e->pending); free(e->group_pending);
-    free(e->idx); free(e->val); free(e->start); free(e->label); free(e->norm);
-    free(e->bounds); free(e->pos); free(e->touched); free(e->act);
-    free(e->dirty); free(e->dirty_of); free(e->stale);
-    free(e->redo_offset); free(e->redo_neuron); free(e->redo_sum);
-    free(e->dense); free(e->h_dense); free(e->e_dense);
-    free_scratch(e);
+    for (int i = 0; i < 2; i++) {
+        free_block(&e->block[i]);
+        free_rows(&e->rows[i]);
+    }
+    free(e->touched);
+    free(e->prev); free(e->cur); free(e->prev_of); free(e->cur_of);
+    free(e->prev_nudges); free(e->cur_nudges);
+    free(e->stale); free(e->redo_offset); free(e->redo_neuron); free(e->redo_sum);
+    free(e->dense[0]); free(e->dense[1]); free(e->h_dense); free(e->e_dense);
+    if (e->scratch)
+        for (unsigned i = 0; i < e->opts.threads; i++) {
+            free(e->scratch[i].cand); free(e->scratch[i].h);
+            free(e->scratch[i].ecand); free(e->scratch[i].e);
+        }
+    free(e->scratch);
     free(e);
 }
 
 /* Block and tile from the L1 data cache: a block's sums of one panel
  * (block x 256 bytes) take about a third of it, the panel rows of a chunk
- * (tile x 256 bytes) the rest and some; docs/engine.md has the measurements. */
+ * (tile x 256 bytes) about all of it (docs/engine.md has the measurements). */
 static void resolve_options(bdc_engine_opts *o)
 {
     const bdc_machine *m = bdc_machine_get();
@@ -66,6 +78,29 @@ static void resolve_options(bdc_engine_opts *o)
         o->tile = l1 / row;
         if (o->tile < 32) o->tile = 32;
     }
+}
+
+static int alloc_block(engine_block *b, size_t T, size_t D, size_t Hp, size_t chunks)
+{
+    b->idx = malloc(T * D * sizeof *b->idx);
+    b->val = malloc(T * D * sizeof *b->val);
+    b->start = malloc((T + 1) * sizeof *b->start);
+    b->label = malloc(T * sizeof *b->label);
+    b->norm = malloc(T * sizeof *b->norm);
+    b->bounds = malloc((chunks + 1) * sizeof *b->bounds);
+    b->pos = malloc(T * (chunks + 1) * sizeof *b->pos);
+    b->act = aligned_alloc(64, T * Hp * sizeof *b->act);
+    return b->idx && b->val && b->start && b->label && b->norm && b->bounds && b->pos &&
+           b->act;
+}
+
+static int alloc_rows(engine_rows *r, size_t T, size_t D, size_t groups)
+{
+    r->count = 0;
+    r->neuron = malloc(T * sizeof *r->neuron);
+    r->rows = malloc(T * D * sizeof *r->rows);
+    r->group_first = calloc(groups + 1, sizeof *r->group_first);
+    return r->neuron && r->rows && r->group_first;
 }
 
 bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
@@ -104,31 +139,29 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     e->label_w = malloc(e->C * H * sizeof *e->label_w);
     e->label_n = malloc(e->C * H * sizeof *e->label_n);
     e->panels = aligned_alloc(64, Hp * D * sizeof *e->panels);
-    e->pending = malloc(T * sizeof *e->pending);
-    e->group_pending = calloc(e->groups + 1, sizeof *e->group_pending);
-    e->idx = malloc(T * D * sizeof *e->idx);
-    e->val = malloc(T * D * sizeof *e->val);
-    e->start = malloc((T + 1) * sizeof *e->start);
-    e->label = malloc(T * sizeof *e->label);
-    e->norm = malloc(T * sizeof *e->norm);
-    e->bounds = malloc((e->max_chunks + 1) * sizeof *e->bounds);
-    e->pos = malloc(T * (e->max_chunks + 1) * sizeof *e->pos);
+    int ok = e->neurons && e->label_w && e->label_n && e->panels;
+    for (int i = 0; i < 2; i++)
+        ok = ok && alloc_block(&e->block[i], T, D, Hp, e->max_chunks) &&
+             alloc_rows(&e->rows[i], T, D, e->groups);
     e->touched = malloc(D);
-    e->act = aligned_alloc(64, T * Hp * sizeof *e->act);
-    e->dirty = malloc(T * sizeof *e->dirty);
-    e->dirty_of = calloc(H, sizeof *e->dirty_of);
-    e->stale = malloc(T * sizeof *e->stale);
-    e->redo_offset = malloc(T * sizeof *e->redo_offset);
-    e->redo_neuron = malloc(T * sizeof *e->redo_neuron);
-    e->redo_sum = malloc(T * sizeof *e->redo_sum);
-    e->dense = calloc(D, sizeof *e->dense);
+    e->prev = malloc(T * sizeof *e->prev);
+    e->cur = malloc(T * sizeof *e->cur);
+    e->prev_nudges = malloc(T * sizeof *e->prev_nudges);
+    e->cur_nudges = malloc(T * sizeof *e->cur_nudges);
+    e->prev_of = calloc(H, sizeof *e->prev_of);
+    e->cur_of = calloc(H, sizeof *e->cur_of);
+    e->stale = malloc(2 * T * sizeof *e->stale);
+    e->redo_offset = malloc(2 * T * sizeof *e->redo_offset);
+    e->redo_neuron = malloc(2 * T * sizeof *e->redo_neuron);
+    e->redo_sum = malloc(2 * T * sizeof *e->redo_sum);
+    e->dense[0] = calloc(D, sizeof *e->dense[0]);
+    e->dense[1] = calloc(D, sizeof *e->dense[1]);
     e->h_dense = calloc(H, sizeof *e->h_dense);
     e->e_dense = calloc(H, sizeof *e->e_dense);
     e->scratch = calloc(e->opts.threads, sizeof *e->scratch);
-    int ok = e->neurons && e->label_w && e->label_n && e->h_dense && e->e_dense && e->panels && e->pending && e->group_pending &&
-             e->idx && e->val && e->start && e->label && e->norm && e->bounds &&
-             e->pos && e->touched && e->act && e->dirty && e->dirty_of && e->stale &&
-             e->redo_offset && e->redo_neuron && e->redo_sum && e->dense && e->scratch;
+    ok = ok && e->touched && e->prev && e->cur && e->prev_nudges && e->cur_nudges && e->prev_of && e->cur_of && e->stale &&
+         e->redo_offset && e->redo_neuron && e->redo_sum && e->dense[0] && e->dense[1] && e->h_dense &&
+         e->e_dense && e->scratch;
     for (unsigned i = 0; ok && i < e->opts.threads; i++) {
         engine_scratch *sc = &e->scratch[i];
         sc->cand = malloc(H * sizeof *sc->cand);
@@ -159,18 +192,17 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     return e;
 }
 
-/* The bound of engine_step.c holds when no weight and no input is ever
+/* The bound of engine_bound.c holds when no weight and no input is ever
  * negative: initial weights >= 0, inputs >= 0, and every nudge factor
  * f(a) = ((c1*a) - c2) + d >= 0, which f(0) = d - c2 at step 0 (the
- * largest learning rate) decides.  Its relative slack covers the rounding
- * of two sums of at most D products and of the nudge: 4 (D + 4) 2^-24. */
+ * largest learning rate) decides. */
 static void prepare_bound(bdc_engine *e, const bdc_samples *set)
 {
     float amax = 0.0f;
-    int negative = 0;
+    int bad_input = 0;
     for (int v = 0; v < 256; v++) {
         if (!(set->value[v] >= 0.0f) || !isfinite(set->value[v]))
-            negative = 1;
+            bad_input = 1;
         else if (set->value[v] > amax)
             amax = set->value[v];
     }
@@ -179,10 +211,11 @@ static void prepare_bound(bdc_engine *e, const bdc_samples *set)
     float f0 = c0.c1 * 0.0f;
     f0 = f0 - c0.c2;
     f0 = f0 + c0.d;
+    const float init = (float)e->cfg.init;
     e->amax = amax;
-    e->prune = !negative && (float)e->cfg.init >= 0.0f && f0 >= 0.0f &&
-               c0.c1 >= 0.0f && c0.c3 >= 0.0f && isfinite((float)e->cfg.init);
-    e->eps = 4.0 * ((double)e->D + 4.0) * 0x1p-24;
+    e->prune = !bad_input && init >= 0.0f && isfinite(init) && f0 >= 0.0f &&
+               c0.c1 >= 0.0f && c0.c3 >= 0.0f && isfinite(c0.c3);
+    e->eps = bdc_engine_bound_eps(e->D);
 }
 
 /* Thread i runs on core i (modulo the cores there are); a refusal leaves
@@ -193,53 +226,73 @@ static void bind_thread(void)
     bdc_machine_bind_thread((unsigned)omp_get_thread_num() % cores);
 }
 
+/* Forgets the nudges of the last blocks once the panels are current. */
+static void settle_all(bdc_engine *e)
+{
+    bdc_engine_sync_panels(e);
+    for (size_t d = 0; d < e->nprev; d++) e->prev_of[e->prev[d].neuron] = 0;
+    for (size_t d = 0; d < e->ncur; d++) e->cur_of[e->cur[d].neuron] = 0;
+    e->nprev = e->ncur = e->ncur_nudges = 0;
+}
+
 uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t steps,
                           bdc_engine_progress *progress, void *ctx)
 {
     if (!steps || !set->count)
         return 0;
     prepare_bound(e, set);
-    uint64_t done = 0, correct = 0;
+    settle_all(e);
     const size_t T = e->opts.block;
-    double mark = bdc_now(); /* shared: read and written in single sections */
+    const uint64_t blocks = (steps + T - 1) / T;
+    uint64_t correct = 0;
+    /* Shared clocks, read and written in single sections only. */
+    double step_seconds = 0.0, t0 = bdc_now();
+    bdc_engine_plan_block(e, &e->block[0], set, 0, steps < T ? (size_t)steps : T);
+    e->stats.forward_macs += (uint64_t)e->block[0].start[e->block[0].nsamples] * e->Hp;
 #pragma omp parallel num_threads(e->opts.threads)
     {
         bind_thread();
-#pragma omp single
-        bdc_engine_plan_block(e, set, 0, steps < T ? (size_t)steps : T);
-        while (e->nsamples) {
-#pragma omp for schedule(dynamic, 1)
-            for (size_t g = 0; g < e->groups; g++)
-                bdc_engine_forward_group(e, g);
-#pragma omp single
+        for (uint64_t p = 0; p <= blocks; p++) {
+#pragma omp single nowait
             {
-                const double forward_end = bdc_now();
-                e->stats.forward_seconds += forward_end - mark;
-                for (size_t t = 0; t < e->nsamples; t++)
-                    correct += (uint64_t)bdc_engine_step(e, t, done + t);
-                done += e->nsamples;
-                bdc_engine_end_block(e);
-                if (progress)
-                    progress(ctx, done, correct);
-                const double step_end = bdc_now();
-                e->stats.step_seconds += step_end - forward_end;
-                const uint64_t left = steps - done;
-                if (left)
-                    bdc_engine_plan_block(e, set, done, left < T ? (size_t)left : T);
-                else
-                    e->nsamples = 0;
-                mark = bdc_now();
-                e->stats.plan_seconds += mark - step_end;
+                const double s0 = bdc_now();
+                if (p >= 1) {
+                    engine_block *b = &e->block[(p - 1) % 2];
+                    for (size_t t = 0; t < b->nsamples; t++)
+                        correct += (uint64_t)bdc_engine_step(e, b, t);
+                    bdc_engine_end_block(e, &e->rows[(p - 1) % 2]);
+                    if (progress)
+                        progress(ctx, b->first + b->nsamples, correct);
+                }
+                if (p + 1 < blocks) {
+                    const uint64_t first = (p + 1) * T, left = steps - first;
+                    engine_block *next = &e->block[(p + 1) % 2];
+                    bdc_engine_plan_block(e, next, set, first, left < T ? (size_t)left : T);
+                    e->stats.forward_macs += (uint64_t)next->start[next->nsamples] * e->Hp;
+                }
+                step_seconds += bdc_now() - s0;
+            }
+            if (p < blocks) {
+                engine_block *b = &e->block[p % 2];
+                const engine_rows *sync = p >= 2 ? &e->rows[p % 2] : NULL;
+#pragma omp for schedule(dynamic, 1)
+                for (size_t g = 0; g < e->groups; g++)
+                    bdc_engine_forward_group(e, b, sync, g);
             }
         }
     }
+    e->stats.phase_seconds += bdc_now() - t0;
+    e->stats.step_seconds += step_seconds;
+    settle_all(e);
     return correct;
 }
 
 uint64_t bdc_engine_test(bdc_engine *e, const bdc_samples *set)
 {
+    settle_all(e);
     uint64_t correct = 0;
     const size_t T = e->opts.block;
+    engine_block *b = &e->block[0];
 #pragma omp parallel num_threads(e->opts.threads) reduction(+ : correct)
     {
         bind_thread();
@@ -247,20 +300,13 @@ uint64_t bdc_engine_test(bdc_engine *e, const bdc_samples *set)
         for (size_t first = 0; first < set->count; first += T) {
             const size_t n = set->count - first < T ? set->count - first : T;
 #pragma omp single
-            bdc_engine_plan_block(e, set, first, n);
+            bdc_engine_plan_block(e, b, set, first, n);
 #pragma omp for schedule(dynamic, 1)
             for (size_t g = 0; g < e->groups; g++)
-                bdc_engine_forward_group(e, g);
-#pragma omp single
-            {
-                /* The panels are current now. */
-                e->npending = 0;
-                for (size_t g = 0; g <= e->groups; g++)
-                    e->group_pending[g] = 0;
-            }
+                bdc_engine_forward_group(e, b, NULL, g);
 #pragma omp for schedule(static)
             for (size_t t = 0; t < n; t++)
-                correct += bdc_engine_predict(e, t, sc) == e->label[t];
+                correct += bdc_engine_predict(e, b, t, sc) == b->label[t];
         }
     }
     return correct;
@@ -271,26 +317,19 @@ uint64_t bdc_engine_fingerprint(const bdc_engine *e)
     /* As the per-sample learners hash them: A (D x H, input-major), then
      * bidir's B (H x C) or entangled's L (C x H). */
     const size_t D = e->D, H = e->H, C = e->C;
-    float *row = malloc((H > C ? H : C) * sizeof *row);
-    if (!row)
-        return 0;
+    float buf[256];
+    size_t used = 0;
     uint64_t h = BDC_FNV1A64_INIT;
-    for (size_t i = 0; i < D; i++) {
-        for (size_t j = 0; j < H; j++)
-            row[j] = e->neurons[j * D + i];
-        h = bdc_fnv1a64_floats(h, row, H);
-    }
-    if (e->output_grelu) {
+    for (size_t i = 0; i < D; i++)
         for (size_t j = 0; j < H; j++) {
-            for (size_t c = 0; c < C; c++)
-                row[c] = e->label_w[c * H + j];
-            h = bdc_fnv1a64_floats(h, row, C);
+            buf[used++] = e->neurons[j * D + i];
+            if (used == 256) {
+                h = bdc_fnv1a64_floats(h, buf, used);
+                used = 0;
+            }
         }
-    } else {
-        h = bdc_fnv1a64_floats(h, e->label_w, C * H);
-    }
-    free(row);
-    return h;
+    h = bdc_fnv1a64_floats(h, buf, used);
+    return bdc_fnv1a64_floats(h, e->output_grelu ? e->label_n : e->label_w, C * H);
 }
 
 size_t bdc_engine_parameter_count(const bdc_engine *e)

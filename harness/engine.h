@@ -29,9 +29,10 @@ typedef struct bdc_engine_stats {
     uint64_t output_macs;    /* of the label side (h.B or a.L^T) */
     uint64_t recomputed;     /* neuron sums recomputed after a nudge */
     uint64_t pruned;         /* stale sums proven below the threshold */
-    double plan_seconds;     /* wall time planning blocks, */
-    double forward_seconds;  /* in the blocked forward passes (all threads), */
-    double step_seconds;     /* and in the steps (one thread) */
+    double phase_seconds;    /* wall time of the training phases */
+    double step_seconds;     /* of it, what one thread spent stepping blocks
+                                and planning the next ones (the others
+                                computed forward sums meanwhile) */
 } bdc_engine_stats;
 
 typedef struct bdc_engine bdc_engine;

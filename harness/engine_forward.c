@@ -1,30 +1,55 @@
 /* The blocked forward pass of one group of neurons: chunk after chunk of
  * the input range, every sample of the block passes over the group's
- * panel rows of that chunk while they are in L1.  The columns of neurons
- * nudged in the previous block are copied into the panel chunk by chunk,
- * just before the chunk is used, from the always-current neuron-major
- * weights. */
+ * panel rows of that chunk while they are in L1.  Columns of neurons
+ * nudged two blocks ago are copied into the panel chunk by chunk, just
+ * before the chunk is used, from the rows saved at the end of that block
+ * (the current weights may be moving meanwhile: the steps of the previous
+ * block run at the same time). */
 #include "engine_internal.h"
 
-void bdc_engine_forward_group(bdc_engine *e, size_t g)
+static size_t group_width(const bdc_engine *e, size_t g)
 {
-    const size_t D = e->D, first = g * BDC_ENGINE_GROUP;
-    const size_t width = e->Hp - first < BDC_ENGINE_GROUP ? e->Hp - first
-                                                          : BDC_ENGINE_GROUP;
+    const size_t first = g * BDC_ENGINE_GROUP;
+    return e->Hp - first < BDC_ENGINE_GROUP ? e->Hp - first : BDC_ENGINE_GROUP;
+}
+
+void bdc_engine_forward_group(bdc_engine *e, engine_block *b, const engine_rows *sync,
+                              size_t g)
+{
+    const size_t D = e->D, first = g * BDC_ENGINE_GROUP, width = group_width(e, g);
     float *panel = e->panels + first * D;
-    const uint32_t *stale = e->pending + e->group_pending[g];
-    const size_t nstale = e->group_pending[g + 1] - e->group_pending[g];
-    for (size_t c = 0; c < e->chunks; c++) {
-        const size_t lo = e->bounds[c], hi = e->bounds[c + 1];
-        /* Row by row: each panel row is visited once for all its stale lanes. */
-        if (nstale)
+    const size_t from = sync ? sync->group_first[g] : 0;
+    const size_t nsync = sync ? sync->group_first[g + 1] - from : 0;
+    for (size_t c = 0; c < b->chunks; c++) {
+        const size_t lo = b->bounds[c], hi = b->bounds[c + 1];
+        /* Row by row: each panel row is visited once for all its new lanes. */
+        if (nsync)
             for (size_t i = lo; i < hi; i++) {
                 float *row = panel + i * width;
-                for (size_t s = 0; s < nstale; s++)
-                    row[stale[s] - first] = e->neurons[(size_t)stale[s] * D + i];
+                for (size_t s = from; s < from + nsync; s++)
+                    row[sync->neuron[s] - first] = sync->rows[s * D + i];
             }
-        e->ek->forward_panel(panel, width, e->idx, e->val, e->pos + c,
-                             e->max_chunks + 1, e->nsamples, c == 0,
-                             e->act + first, e->Hp);
+        e->ek->forward_panel(panel, width, b->idx, b->val, b->pos + c,
+                             e->max_chunks + 1, b->nsamples, c == 0,
+                             b->act + first, e->Hp);
+    }
+}
+
+void bdc_engine_sync_panels(bdc_engine *e)
+{
+    const size_t D = e->D;
+    for (int r = 0; r < 2; r++) {
+        engine_rows *rows = &e->rows[r];
+        for (size_t s = 0; s < rows->count; s++) {
+            const size_t k = rows->neuron[s], g = k / BDC_ENGINE_GROUP;
+            const size_t width = group_width(e, g);
+            float *column = e->panels + g * BDC_ENGINE_GROUP * D + (k - g * BDC_ENGINE_GROUP);
+            const float *w = e->neurons + k * D;
+            for (size_t i = 0; i < D; i++)
+                column[i * width] = w[i];
+        }
+        rows->count = 0;
+        for (size_t g = 0; g <= e->groups; g++)
+            rows->group_first[g] = 0;
     }
 }

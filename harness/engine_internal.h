@@ -1,7 +1,8 @@
 /* The blocked engine's state, shared by its files: engine.c (set-up,
- * threads, training and test drivers), engine_plan.c (a block's samples
- * and chunks), engine_forward.c (the blocked forward), engine_step.c (the
- * steps of a block, in order).  docs/engine.md explains the design. */
+ * threads, the training and test schedules), engine_plan.c (a block's
+ * samples and chunks), engine_forward.c (the blocked forward),
+ * engine_step.c (the steps of a block, in order), engine_bound.c (the
+ * bound on a nudged neuron's sum).  docs/engine.md explains the design. */
 #ifndef BDC_ENGINE_INTERNAL_H
 #define BDC_ENGINE_INTERNAL_H
 
@@ -11,23 +12,56 @@
 #include "../kernels/engine_kernels.h"
 #include "engine.h"
 
-/* A neuron nudged since the forward sums of the current block were taken. */
+/* A planned block: its samples' non-zero inputs side by side, the chunks
+ * that cut the input range (a chunk of a panel stays in L1 while the whole
+ * block passes over it), and the forward sums once computed. */
+typedef struct engine_block {
+    size_t nsamples;
+    uint64_t first;         /* the step (training) or index (test) of sample 0 */
+    uint32_t *idx;          /* capacity block * D */
+    float *val;
+    uint32_t *start;        /* block + 1 */
+    int *label;             /* block */
+    double *norm;           /* block: the Euclidean norm of each sample */
+    size_t chunks;
+    uint32_t *bounds;       /* max_chunks + 1: chunk c is inputs [bounds[c], bounds[c+1]) */
+    uint32_t *pos;          /* block x (max_chunks + 1): sample s's entries of
+                               chunk c begin at pos[s * (max_chunks + 1) + c] */
+    float *act;             /* block x Hp: the forward sums */
+} engine_block;
+
+/* The weight rows of the neurons a block nudged, as they were at its end:
+ * what the panels take in before the forward of the block after next. */
+typedef struct engine_rows {
+    size_t count;
+    uint32_t *neuron;       /* block, ascending */
+    float *rows;            /* block x D, in the order of neuron */
+    size_t *group_first;    /* groups + 1 offsets into neuron */
+} engine_rows;
+
+/* One nudge, for the bound on the new sums of the neuron it moved: after
+ * it, a sum that was at most B is at most a * B + b * |x| + c for a
+ * sample x (engine_bound.c). */
+typedef struct engine_nudge {
+    double a, b, c;
+    int32_t next;           /* the neuron's next nudge in the same block, -1 */
+} engine_nudge;
+
+/* A neuron nudged since the forward sums of the block being stepped were
+ * taken, in one block (the previous one or the current one). */
 typedef struct engine_dirty {
     uint32_t neuron;
-    uint32_t nudges; /* how many times */
-    /* The first nudge, for the bound on the neuron's new sums: its largest
-     * input factor f(amax), its c3, the norm of the sample it moved toward,
-     * and the bound's absolute slack. */
-    float fmax, c3;
-    double norm, slack;
+    int shadow;             /* also listed for the previous block, whose entry
+                               speaks for it (and follows this one's nudges) */
+    int32_t first, last;    /* its nudges in the block's pool */
 } engine_dirty;
 
 /* Per-thread room for one sample's activations. */
 typedef struct engine_scratch {
-    uint32_t *cand; /* H: neurons above the forward threshold */
-    float *h;       /* H: their GReLU values */
-    uint32_t *ecand;/* H: neurons above the label-side threshold */
-    float *e;       /* H: their GReLU values */
+    uint32_t *cand;         /* H: neurons above the forward threshold */
+    float *h;               /* H: their GReLU values */
+    uint32_t *ecand;        /* H: neurons above the label-side threshold */
+    float *e;               /* H: their GReLU values */
 } engine_scratch;
 
 struct bdc_engine {
@@ -39,47 +73,45 @@ struct bdc_engine {
     size_t Hp;              /* H rounded up to BDC_ENGINE_LANES */
     size_t groups;          /* panels of BDC_ENGINE_GROUP neurons, the last
                                one possibly narrower */
+    size_t max_chunks;
     bdc_engine_opts opts;   /* resolved */
 
-    /* Weights.  `neurons` (H x D, neuron-major) and `label_w` (C x H,
-     * class-major) are always current; `panels` (the forward layout, Hp x
-     * D in groups) lags for the neurons listed in `pending`. */
-    float *neurons, *label_w, *panels;
-    float *label_n;         /* H x C: label_w neuron-major, for the prediction */
-    uint32_t *pending;      /* sorted */
-    size_t npending;
-    size_t *group_pending;  /* groups + 1 offsets into pending */
+    /* Weights.  `neurons` (H x D, neuron-major) and `label_w` / `label_n`
+     * (class-major / neuron-major) are always current; `panels` (the
+     * forward layout, Hp x D in groups) lag by up to two blocks. */
+    float *neurons, *label_w, *label_n, *panels;
 
-    /* The current block: nsamples samples, their non-zero inputs, and the
-     * chunks that cut the input range so that a chunk of a panel stays in
-     * L1 while the whole block passes over it. */
-    size_t nsamples;
-    uint32_t *idx;          /* block * D */
-    float *val;
-    uint32_t *start;        /* block + 1 */
-    int *label;             /* block */
-    double *norm;           /* block: Euclidean norm of each sample */
-    size_t max_chunks, chunks;
-    uint32_t *bounds;       /* max_chunks + 1: chunk c is inputs
-                               [bounds[c], bounds[c + 1]) */
-    uint32_t *pos;          /* block x (max_chunks + 1): sample s's entries
-                               of chunk c start at pos[s * (max_chunks + 1) + c] */
-    uint8_t *touched;       /* D */
-    float *act;             /* block x Hp: the forward sums */
+    /* Two of each, used alternately: while one block is stepped, the next
+     * one's forward sums are computed. */
+    engine_block block[2];
+    engine_rows rows[2];
+    uint8_t *touched;       /* D, for planning */
 
-    /* Neurons nudged since the block's forward sums were taken. */
-    engine_dirty *dirty;    /* block */
-    size_t ndirty;
-    uint32_t *dirty_of;     /* H: 1 + index in dirty, 0 when clean */
-    float *stale;           /* block */
-    size_t *redo_offset;    /* block */
-    uint32_t *redo_neuron;  /* block */
-    float *redo_sum;        /* block */
-    float *dense;           /* D zeros: one sample, dense, for the nudge */
+    /* The neurons nudged in the previous block and in the current one, and
+     * those blocks' nudges. */
+    engine_dirty *prev, *cur; /* block each */
+    size_t nprev, ncur;
+    engine_nudge *prev_nudges, *cur_nudges; /* block each, one per step */
+    size_t ncur_nudges;
+    uint32_t *prev_of, *cur_of; /* H: 1 + index in prev / cur, 0 when absent */
+
+    /* Room for one step. */
+    float *stale;           /* 2 x block */
+    size_t *redo_offset;    /* 2 x block */
+    uint32_t *redo_neuron;  /* 2 x block */
+    float *redo_sum;        /* 2 x block */
+    float *dense[2];        /* D zeros each: a step's sample, dense, for the
+                               bound and the nudge (steps alternate) */
+    /* The image-side nudge of a step is applied during the next one, once
+     * the winner's row has had time to arrive in cache. */
+    int pending;
+    uint32_t pending_neuron;
+    bdc_nudge_coef pending_coef;
+    const engine_block *pending_block;
+    size_t pending_t;
     float *h_dense, *e_dense; /* H zeros: one step's h and e, for the winner */
 
-    /* The bound that lets a nudged neuron's sum go unrecomputed (engine_step.c). */
-    int prune;
+    int prune;              /* the bound holds for this configuration */
     float amax;             /* the largest input value */
     double eps;             /* relative slack of the bound */
 
@@ -88,24 +120,47 @@ struct bdc_engine {
 };
 
 /* engine_plan.c: loads samples first, first+1, ... (mod set->count), n of
- * them, into the block and cuts their inputs into chunks. */
-void bdc_engine_plan_block(bdc_engine *e, const bdc_samples *set, uint64_t first,
-                           size_t n);
+ * them, into b and cuts their inputs into chunks. */
+void bdc_engine_plan_block(bdc_engine *e, engine_block *b, const bdc_samples *set,
+                           uint64_t first, size_t n);
 
-/* engine_forward.c: the forward sums of the block for group g, bringing the
- * group's pending panel columns up to date on the way. */
-void bdc_engine_forward_group(bdc_engine *e, size_t g);
+/* engine_forward.c: b's forward sums for group g.  When `sync` is given,
+ * its rows first replace the panel columns of its neurons in the group,
+ * chunk by chunk, just before each chunk is used. */
+void bdc_engine_forward_group(bdc_engine *e, engine_block *b, const engine_rows *sync,
+                              size_t g);
 
-/* engine_step.c: training step n on block sample t; returns 1 when the
- * prediction made before learning was right. */
-int bdc_engine_step(bdc_engine *e, size_t t, uint64_t n);
+/* engine_forward.c: the panel columns of every neuron listed in rows[0]
+ * and rows[1] from the current weights; both lists end empty. */
+void bdc_engine_sync_panels(bdc_engine *e);
 
-/* engine_step.c: after the last step of a block, the neurons it nudged
- * become the panels' pending columns. */
-void bdc_engine_end_block(bdc_engine *e);
+/* engine_step.c: the training step of block sample t (step b->first + t);
+ * returns 1 when the prediction made before learning was right. */
+int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t);
 
-/* engine_step.c: the class predicted for block sample t, from its forward
- * sums alone (no neuron is nudged during a test). */
-int bdc_engine_predict(const bdc_engine *e, size_t t, engine_scratch *sc);
+/* engine_step.c: after the last step of a block: its nudged neurons' rows
+ * go to `out`, and they become the previous block's. */
+void bdc_engine_end_block(bdc_engine *e, engine_rows *out);
+
+/* engine_step.c: the class predicted for block sample t from its forward
+ * sums alone (nothing is nudged during a test). */
+int bdc_engine_predict(const bdc_engine *e, const engine_block *b, size_t t,
+                       engine_scratch *sc);
+
+/* engine_bound.c: the bound of one nudge with coefficients c toward a
+ * sample of Euclidean norm `norm`, inputs <= amax, at most D of them. */
+void bdc_engine_bound_set(engine_nudge *r, const bdc_nudge_coef *c, float amax,
+                          double norm, size_t D, double eps);
+
+
+/* engine_bound.c: the relative slack for sums of at most D products. */
+double bdc_engine_bound_eps(size_t D);
+
+/* The bound after nudge r on a sum that was at most `before`, for a
+ * sample of norm `norm`. */
+static inline double bdc_engine_bound(const engine_nudge *r, double before, double norm)
+{
+    return r->a * before + r->b * norm + r->c;
+}
 
 #endif

@@ -7,8 +7,8 @@
 
 #include "engine_internal.h"
 
-void bdc_engine_plan_block(bdc_engine *e, const bdc_samples *set, uint64_t first,
-                           size_t n)
+void bdc_engine_plan_block(bdc_engine *e, engine_block *b, const bdc_samples *set,
+                           uint64_t first, size_t n)
 {
     const size_t D = e->D, stride = e->max_chunks + 1;
     memset(e->touched, 0, D);
@@ -17,47 +17,47 @@ void bdc_engine_plan_block(bdc_engine *e, const bdc_samples *set, uint64_t first
         const size_t i = (size_t)((first + t) % set->count);
         const size_t from = set->start[i], nnz = set->start[i + 1] - from;
         double sum_sq = 0.0;
-        e->start[t] = at;
+        b->start[t] = at;
         for (size_t k = 0; k < nnz; k++, at++) {
             const uint32_t input = set->index[from + k];
             const float v = set->value[set->level[from + k]];
-            e->idx[at] = input;
-            e->val[at] = v;
+            b->idx[at] = input;
+            b->val[at] = v;
             e->touched[input] = 1;
             sum_sq += (double)v * (double)v;
         }
-        e->norm[t] = sqrt(sum_sq);
-        e->label[t] = set->labels[i];
+        b->norm[t] = sqrt(sum_sq);
+        b->label[t] = set->labels[i];
     }
-    e->start[n] = at;
-    e->nsamples = n;
+    b->start[n] = at;
+    b->nsamples = n;
+    b->first = first;
 
     /* Chunk boundaries: a new chunk starts at the (tile+1)-th used input. */
     size_t c = 0, used = 0;
-    e->bounds[0] = 0;
+    b->bounds[0] = 0;
     for (size_t i = 0; i < D; i++) {
         if (!e->touched[i])
             continue;
         if (used == e->opts.tile && c + 1 < e->max_chunks) {
-            e->bounds[++c] = (uint32_t)i;
+            b->bounds[++c] = (uint32_t)i;
             used = 0;
         }
         used++;
     }
-    e->bounds[++c] = (uint32_t)D;
-    e->chunks = c;
+    b->bounds[++c] = (uint32_t)D;
+    b->chunks = c;
 
     /* Where each sample's entries of each chunk begin. */
     for (size_t t = 0; t < n; t++) {
-        uint32_t *pos = e->pos + t * stride;
-        uint32_t p = e->start[t];
-        const uint32_t end = e->start[t + 1];
-        for (size_t ch = 0; ch < e->chunks; ch++) {
-            while (p < end && e->idx[p] < e->bounds[ch])
+        uint32_t *pos = b->pos + t * stride;
+        uint32_t p = b->start[t];
+        const uint32_t end = b->start[t + 1];
+        for (size_t ch = 0; ch < b->chunks; ch++) {
+            while (p < end && b->idx[p] < b->bounds[ch])
                 p++;
             pos[ch] = p;
         }
-        pos[e->chunks] = end;
+        pos[b->chunks] = end;
     }
-    e->stats.forward_macs += (uint64_t)at * e->Hp;
 }

@@ -1,7 +1,8 @@
 /* The steps of a block, in order, as the spec defines a training step:
  * GReLU of the forward sums, the prediction, GReLU of the label side, the
- * winner, the two nudges.  The forward sums were taken before the block's
- * first step; a neuron nudged since then has a stale sum, which is either
+ * winner, the two nudges.  The block's forward sums were taken with the
+ * weights as they were two blocks back: a neuron nudged since (in the
+ * previous block or earlier in this one) has a stale sum, which is either
  * recomputed exactly or proven, by a bound, to lie below the GReLU
  * threshold, where its exact value changes nothing (docs/engine.md). */
 #include <math.h>
@@ -47,49 +48,96 @@ static int classify(const bdc_engine *e, const uint32_t *cand, const float *h,
     return (int)bdc_argmax_first(o, C);
 }
 
-/* The sums of the neurons nudged since the forward: each either proven
- * below the GReLU threshold (and set to -INFINITY, which no GReLU output
- * or maximum can see) or recomputed exactly.  Returns max(s) over all
- * neurons and sets *nan as max_scan does. */
-static float resolve_dirty(bdc_engine *e, size_t t, float *s, int *nan)
+/* The image-side nudge of the previous step, toward its dense sample,
+ * which is cleared afterwards. */
+static void apply_pending(bdc_engine *e)
 {
-    const size_t nd = e->ndirty;
-    for (size_t d = 0; d < nd; d++) {
-        const uint32_t j = e->dirty[d].neuron;
-        e->stale[d] = s[j];
-        s[j] = -INFINITY;
+    const engine_block *b = e->pending_block;
+    const size_t t = e->pending_t;
+    float *x = e->dense[t & 1];
+    e->k->nudge(e->neurons + (size_t)e->pending_neuron * e->D, x, e->D, &e->pending_coef);
+    for (uint32_t k = b->start[t]; k < b->start[t + 1]; k++)
+        x[b->idx[k]] = 0.0f;
+    e->pending = 0;
+}
+
+/* The bound on a neuron's new sum after the nudges of one block's chain,
+ * from a bound `before` on its sum ahead of them. */
+static double follow(const engine_nudge *pool, int32_t k, double before, double norm)
+{
+    for (; k >= 0; k = pool[k].next)
+        before = bdc_engine_bound(&pool[k], before, norm);
+    return before;
+}
+
+/* The bound on the new sum of the neuron of entry r (of the previous
+ * block when `prev`), nudged after its stale sum was taken. */
+static double bound_of(const bdc_engine *e, const engine_dirty *r, int prev, float stale,
+                       double norm)
+{
+    double b = follow(prev ? e->prev_nudges : e->cur_nudges, r->first, (double)stale, norm);
+    if (prev && e->cur_of[r->neuron]) /* nudged again in this block */
+        b = follow(e->cur_nudges, e->cur[e->cur_of[r->neuron] - 1].first, b, norm);
+    return b;
+}
+
+/* Settles one list of nudged neurons for sample t, whose stale sums were
+ * set aside in `stale` (and replaced in s by -INFINITY, which no maximum
+ * and no GReLU output can see): those whose bound is below `threshold`
+ * (0: no pruning) stay so, the others are queued for recomputation.  A
+ * shadow entry's neuron is settled by its entry of the previous block. */
+static void settle(bdc_engine *e, const engine_dirty *list, int prev, size_t n,
+                   const float *stale, double threshold, double norm, size_t *nredo)
+{
+    for (size_t d = 0; d < n; d++) {
+        const engine_dirty *r = &list[d];
+        if (r->shadow)
+            continue;
+        if (threshold > 0.0 && bound_of(e, r, prev, stale[d], norm) < threshold) {
+            e->stats.pruned++;
+            continue;
+        }
+        e->redo_neuron[*nredo] = r->neuron;
+        e->redo_offset[(*nredo)++] = (size_t)r->neuron * e->D;
+    }
+}
+
+/* The forward sums of sample t made exact where the GReLU can see them.
+ * The maximum of the sums not nudged since bounds the threshold from
+ * below, so a neuron whose new sum provably stays under that bound can
+ * neither be the maximum nor have a GReLU output other than +0.0f.
+ * Returns max(s) over all neurons and sets *nan as max_scan does. */
+static float resolve(bdc_engine *e, const engine_block *b, size_t t, float *s, int *nan)
+{
+    const size_t np = e->nprev, nc = e->ncur;
+    for (size_t d = 0; d < np; d++) {
+        e->stale[d] = s[e->prev[d].neuron];
+        s[e->prev[d].neuron] = -INFINITY;
+    }
+    for (size_t d = 0; d < nc; d++) {
+        e->stale[np + d] = s[e->cur[d].neuron];
+        s[e->cur[d].neuron] = -INFINITY;
     }
     float m = e->ek->max_scan(s, e->H, nan);
-    if (!nd)
+    if (!np && !nc)
         return m;
 
-    /* The largest exact sum seen so far bounds the threshold from below;
-     * a neuron whose new sum provably stays under it cannot be the maximum
-     * nor have a GReLU output other than +0.0f. */
     const int bound = e->prune && !*nan && m > 0.0f && isfinite(m);
     const double threshold = bound ? (double)(float)(0.95 * (double)m) : 0.0;
-    const double norm = e->norm[t];
     size_t nredo = 0;
-    for (size_t d = 0; d < nd; d++) {
-        const engine_dirty *r = &e->dirty[d];
-        if (bound && r->nudges == 1) {
-            const double ub = (1.0 + e->eps) *
-                                  ((double)r->fmax * ((double)e->stale[d] + r->slack) +
-                                   (double)r->c3 * norm * r->norm) +
-                              r->slack;
-            if (ub < threshold) {
-                e->stats.pruned++;
-                continue;
-            }
-        }
-        e->redo_neuron[nredo] = r->neuron;
-        e->redo_offset[nredo++] = (size_t)r->neuron * e->D;
-    }
+    settle(e, e->prev, 1, np, e->stale, threshold, b->norm[t], &nredo);
+    settle(e, e->cur, 0, nc, e->stale + np, threshold, b->norm[t], &nredo);
     if (!nredo)
         return m;
-    const uint32_t first = e->start[t];
-    const size_t nnz = e->start[t + 1] - first;
-    e->ek->dot_rows(e->idx + first, e->val + first, nnz, e->neurons, e->redo_offset,
+    if (e->pending)
+        for (size_t r = 0; r < nredo; r++)
+            if (e->redo_neuron[r] == e->pending_neuron) {
+                apply_pending(e);
+                break;
+            }
+    const uint32_t first = b->start[t];
+    const size_t nnz = b->start[t + 1] - first;
+    e->ek->dot_rows(b->idx + first, b->val + first, nnz, e->neurons, e->redo_offset,
                     nredo, e->redo_sum);
     for (size_t r = 0; r < nredo; r++) {
         const float v = e->redo_sum[r];
@@ -104,49 +152,90 @@ static float resolve_dirty(bdc_engine *e, size_t t, float *s, int *nan)
     return m;
 }
 
-int bdc_engine_step(bdc_engine *e, size_t t, uint64_t n)
+/* Records a nudge of neuron k, for the later steps of this block and the
+ * steps of the next. */
+static void remember(bdc_engine *e, uint32_t k, const bdc_nudge_coef *cx, double norm)
+{
+    const int32_t at = (int32_t)e->ncur_nudges++;
+    engine_nudge *n = &e->cur_nudges[at];
+    n->next = -1;
+    bdc_engine_bound_set(n, cx, e->amax, norm, e->D, e->eps);
+    if (e->cur_of[k]) {
+        engine_dirty *r = &e->cur[e->cur_of[k] - 1];
+        e->cur_nudges[r->last].next = at;
+        r->last = at;
+        return;
+    }
+    engine_dirty *r = &e->cur[e->ncur++];
+    r->neuron = k;
+    r->shadow = e->prev_of[k] != 0;
+    r->first = r->last = at;
+    e->cur_of[k] = (uint32_t)e->ncur;
+}
+
+/* The winner: the first index of the maximum of alpha*h + beta*e over all
+ * H neurons, h and e given dense (zero outside their candidate lists).
+ * Outside both lists the score is alpha*0 + beta*0 = +0.0f (alpha, beta
+ * >= 0), which never beats neuron 0's, so the lists are all that need
+ * visiting; among equal scores the smallest index wins, as in the spec's
+ * scan from neuron 0 upward. */
+static size_t winner(const bdc_engine *e, const uint32_t *hc, size_t nh,
+                     const uint32_t *ec, size_t ne)
+{
+    const float alpha = (float)e->cfg.alpha, beta = (float)e->cfg.beta;
+    const float *h = e->h_dense, *ev = e->e_dense;
+    size_t best = 0;
+    float best_score = alpha * h[0] + beta * ev[0];
+    for (int list = 0; list < 2; list++) {
+        const uint32_t *c = list ? ec : hc;
+        const size_t n = list ? ne : nh;
+        for (size_t i = 0; i < n; i++) {
+            const uint32_t j = c[i];
+            const float score = alpha * h[j] + beta * ev[j];
+            if (score > best_score || (score == best_score && j < best)) {
+                best_score = score;
+                best = j;
+            }
+        }
+    }
+    return best;
+}
+
+int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
 {
     engine_scratch *sc = &e->scratch[0];
-    const size_t D = e->D, H = e->H, C = e->C;
-    float *s = e->act + t * e->Hp;
+    const size_t H = e->H, C = e->C;
+    float *s = b->act + t * e->Hp;
+    float *x = e->dense[t & 1];
+    for (uint32_t k = b->start[t]; k < b->start[t + 1]; k++)
+        x[b->idx[k]] = b->val[k];
 
     int nan;
-    const float m = resolve_dirty(e, t, s, &nan);
+    const float m = resolve(e, b, t, s, &nan);
     const size_t nh = grelu_sparse(e->ek, s, H, m, nan, sc->cand, sc->h);
     const int predicted = classify(e, sc->cand, sc->h, nh, &e->stats.output_macs);
 
     /* The label side: GReLU(0 + 1 * w) of the label's weights; the zero
      * and the one change no value that GReLU lets through. */
-    const int label = e->label[t];
+    const int label = b->label[t];
     const float *lw = e->label_w + (size_t)label * H;
     int enan;
     const float em = e->ek->max_scan(lw, H, &enan);
     const size_t ne = grelu_sparse(e->ek, lw, H, em, enan, sc->ecand, sc->e);
 
-    /* The winner, by the per-sample kernel itself over h and e laid out
-     * dense: exactly the arrays a per-sample step builds. */
+    if (e->pending)
+        apply_pending(e);
     for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = sc->h[i];
     for (size_t i = 0; i < ne; i++) e->e_dense[sc->ecand[i]] = sc->e[i];
-    const size_t win = e->k->winner(e->h_dense, e->e_dense, H, (float)e->cfg.alpha,
-                                    (float)e->cfg.beta);
+    const size_t win = winner(e, sc->cand, nh, sc->ecand, ne);
     for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = 0.0f;
     for (size_t i = 0; i < ne; i++) e->e_dense[sc->ecand[i]] = 0.0f;
-    const float *row = e->neurons + win * D;
-    for (size_t i = 0; i < D; i += 16)
-        __builtin_prefetch(row + i, 1);
 
-    /* The nudges: the winner's image weights toward the sample, its label
-     * weights toward the one-hot label. */
-    const double lr = bdc_learning_rate(&e->cfg, n);
+    /* The nudges: the winner's label weights toward the one-hot label now,
+     * its image weights toward the sample during the next step. */
+    const double lr = bdc_learning_rate(&e->cfg, b->first + t);
     const bdc_nudge_coef cx = bdc_nudge_coef_make(lr, e->cfg.q_input, e->cfg.decay);
     const bdc_nudge_coef cy = bdc_nudge_coef_make(lr, e->cfg.q_label, e->cfg.decay);
-    const uint32_t first = e->start[t], nnz = e->start[t + 1] - first;
-    for (uint32_t k = 0; k < nnz; k++)
-        e->dense[e->idx[first + k]] = e->val[first + k];
-    e->k->nudge(e->neurons + win * D, e->dense, D, &cx);
-    for (uint32_t k = 0; k < nnz; k++)
-        e->dense[e->idx[first + k]] = 0.0f;
-
     float column[BDC_CLASSES], onehot[BDC_CLASSES] = {0};
     onehot[label] = 1.0f;
     for (size_t c = 0; c < C; c++)
@@ -155,26 +244,16 @@ int bdc_engine_step(bdc_engine *e, size_t t, uint64_t n)
     for (size_t c = 0; c < C; c++)
         e->label_w[c * H + win] = e->label_n[win * C + c] = column[c];
 
-    /* Remember the nudge for the block's later steps. */
-    if (e->dirty_of[win]) {
-        e->dirty[e->dirty_of[win] - 1].nudges++;
-    } else {
-        engine_dirty *r = &e->dirty[e->ndirty++];
-        r->neuron = (uint32_t)win;
-        r->nudges = 1;
-        /* f(a) = ((c1*a) - c2) + d grows with a: f(amax) bounds every
-         * factor of this nudge. */
-        float f = cx.c1 * e->amax;
-        f = f - cx.c2;
-        f = f + cx.d;
-        r->fmax = f;
-        r->c3 = cx.c3;
-        r->norm = e->norm[t];
-        /* Subnormal rounding errors, 2^-150 each, generously counted. */
-        r->slack = ((double)D * (2.0 * (double)f + 4.0 * (double)e->amax + 4.0) + 1.0) *
-                   0x1p-149;
-        e->dirty_of[win] = (uint32_t)e->ndirty;
-    }
+    const float *row = e->neurons + win * e->D;
+    for (size_t i = 0; i < e->D; i += 16)
+        __builtin_prefetch(row + i, 1);
+    e->pending = 1;
+    e->pending_neuron = (uint32_t)win;
+    e->pending_coef = cx;
+    e->pending_block = b;
+    e->pending_t = t;
+
+    remember(e, (uint32_t)win, &cx, b->norm[t]);
     return predicted == label;
 }
 
@@ -184,27 +263,47 @@ static int compare_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-void bdc_engine_end_block(bdc_engine *e)
+void bdc_engine_end_block(bdc_engine *e, engine_rows *out)
 {
-    for (size_t d = 0; d < e->ndirty; d++) {
-        e->pending[d] = e->dirty[d].neuron;
-        e->dirty_of[e->dirty[d].neuron] = 0;
-    }
-    e->npending = e->ndirty;
-    e->ndirty = 0;
-    qsort(e->pending, e->npending, sizeof *e->pending, compare_u32);
+    const size_t D = e->D;
+    if (e->pending)
+        apply_pending(e);
+    out->count = e->ncur;
+    for (size_t d = 0; d < e->ncur; d++)
+        out->neuron[d] = e->cur[d].neuron;
+    qsort(out->neuron, out->count, sizeof *out->neuron, compare_u32);
+    for (size_t d = 0; d < out->count; d++)
+        memcpy(out->rows + d * D, e->neurons + (size_t)out->neuron[d] * D, D * sizeof(float));
     size_t p = 0;
     for (size_t g = 0; g <= e->groups; g++) {
-        while (p < e->npending && e->pending[p] < g * BDC_ENGINE_GROUP)
+        while (p < out->count && out->neuron[p] < g * BDC_ENGINE_GROUP)
             p++;
-        e->group_pending[g] = p;
+        out->group_first[g] = p;
     }
-    e->group_pending[e->groups] = e->npending;
+    out->group_first[e->groups] = out->count;
+
+    /* This block's nudges become the previous block's. */
+    for (size_t d = 0; d < e->nprev; d++)
+        e->prev_of[e->prev[d].neuron] = 0;
+    engine_dirty *old = e->prev;
+    e->prev = e->cur;
+    e->cur = old;
+    engine_nudge *old_nudges = e->prev_nudges;
+    e->prev_nudges = e->cur_nudges;
+    e->cur_nudges = old_nudges;
+    e->nprev = e->ncur;
+    e->ncur = e->ncur_nudges = 0;
+    for (size_t d = 0; d < e->nprev; d++) {
+        e->prev[d].shadow = 0;
+        e->cur_of[e->prev[d].neuron] = 0;
+        e->prev_of[e->prev[d].neuron] = (uint32_t)(d + 1);
+    }
 }
 
-int bdc_engine_predict(const bdc_engine *e, size_t t, engine_scratch *sc)
+int bdc_engine_predict(const bdc_engine *e, const engine_block *b, size_t t,
+                       engine_scratch *sc)
 {
-    const float *s = e->act + t * e->Hp;
+    const float *s = b->act + t * e->Hp;
     int nan;
     const float m = e->ek->max_scan(s, e->H, &nan);
     const size_t nh = grelu_sparse(e->ek, s, e->H, m, nan, sc->cand, sc->h);

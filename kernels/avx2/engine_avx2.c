@@ -214,7 +214,9 @@ static const uint64_t packed_lanes[256] = {
 
 /* Branch-free: every vector's indices are packed and stored whole (the
  * store at count <= i never passes the last element); count advances by
- * the number of lanes above t. */
+ * the number of lanes above t.  A store that would straddle a page
+ * boundary (very slow, and with few candidates it would recur for many
+ * vectors in a row) goes through a small buffer instead. */
 static size_t above(const float *v, size_t n, float t, uint32_t *idx)
 {
     const simde__m256 tv = simde_mm256_set1_ps(t);
@@ -226,8 +228,17 @@ static size_t above(const float *v, size_t n, float t, uint32_t *idx)
         const simde__m256i perm = simde_mm256_cvtepu8_epi32(
             simde_mm_cvtsi64_si128((int64_t)packed_lanes[mask]));
         const simde__m256i at = simde_mm256_add_epi32(iota, simde_mm256_set1_epi32((int32_t)i));
-        simde_mm256_storeu_si256(idx + count, simde_mm256_permutevar8x32_epi32(at, perm));
-        count += (size_t)__builtin_popcount(mask);
+        const simde__m256i packed = simde_mm256_permutevar8x32_epi32(at, perm);
+        const unsigned found = (unsigned)__builtin_popcount(mask);
+        if (((uintptr_t)(idx + count) & 4095) <= 4096 - sizeof packed) {
+            simde_mm256_storeu_si256(idx + count, packed);
+        } else {
+            uint32_t lane[W];
+            simde_mm256_storeu_si256(lane, packed);
+            for (unsigned l = 0; l < found; l++)
+                idx[count + l] = lane[l];
+        }
+        count += found;
     }
     for (; i < n; i++) {
         idx[count] = (uint32_t)i;
