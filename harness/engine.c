@@ -45,7 +45,6 @@ void bdc_engine_destroy(bdc_engine *e)
     }
     free(e->touched);
     free(e->prev); free(e->cur); free(e->prev_of); free(e->cur_of);
-    free(e->prev_nudges); free(e->cur_nudges);
     free(e->stale); free(e->redo_offset); free(e->redo_neuron); free(e->redo_sum);
     free(e->dense[0]); free(e->dense[1]); free(e->h_dense); free(e->e_dense);
     if (e->scratch)
@@ -146,8 +145,6 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     e->touched = malloc(D);
     e->prev = malloc(T * sizeof *e->prev);
     e->cur = malloc(T * sizeof *e->cur);
-    e->prev_nudges = malloc(T * sizeof *e->prev_nudges);
-    e->cur_nudges = malloc(T * sizeof *e->cur_nudges);
     e->prev_of = calloc(H, sizeof *e->prev_of);
     e->cur_of = calloc(H, sizeof *e->cur_of);
     e->stale = malloc(2 * T * sizeof *e->stale);
@@ -159,7 +156,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     e->h_dense = calloc(H, sizeof *e->h_dense);
     e->e_dense = calloc(H, sizeof *e->e_dense);
     e->scratch = calloc(e->opts.threads, sizeof *e->scratch);
-    ok = ok && e->touched && e->prev && e->cur && e->prev_nudges && e->cur_nudges && e->prev_of && e->cur_of && e->stale &&
+    ok = ok && e->touched && e->prev && e->cur && e->prev_of && e->cur_of && e->stale &&
          e->redo_offset && e->redo_neuron && e->redo_sum && e->dense[0] && e->dense[1] && e->h_dense &&
          e->e_dense && e->scratch;
     for (unsigned i = 0; ok && i < e->opts.threads; i++) {
@@ -232,7 +229,7 @@ static void settle_all(bdc_engine *e)
     bdc_engine_sync_panels(e);
     for (size_t d = 0; d < e->nprev; d++) e->prev_of[e->prev[d].neuron] = 0;
     for (size_t d = 0; d < e->ncur; d++) e->cur_of[e->cur[d].neuron] = 0;
-    e->nprev = e->ncur = e->ncur_nudges = 0;
+    e->nprev = e->ncur = 0;
 }
 
 uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t steps,

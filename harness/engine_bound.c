@@ -19,9 +19,10 @@
  * which also covers the double-precision evaluation of the bound) and
  * slack = (D (2F + 4 amax + 4) + 1) 2^-149 (at least twice the absolute
  * terms).  After several nudges, the bound of each applies to the bound
- * of the one before: every application multiplies by (1 + eps), which
- * covers the (1+u)^2 of one nudge and, at least once, the two end factors
- * of the sums.  docs/engine.md has the derivation in full. */
+ * of the one before (composed once, as one affine map): every application
+ * multiplies by (1 + eps), which covers the (1+u)^2 of one nudge and, at
+ * least once, the two end factors of the sums.  docs/engine.md has the
+ * derivation in full. */
 #include "engine_internal.h"
 
 double bdc_engine_bound_eps(size_t D)
@@ -29,8 +30,8 @@ double bdc_engine_bound_eps(size_t D)
     return 4.0 * ((double)D + 4.0) * 0x1p-24;
 }
 
-void bdc_engine_bound_set(engine_nudge *r, const bdc_nudge_coef *c, float amax,
-                          double norm, size_t D, double eps)
+engine_bound bdc_engine_bound_of(const bdc_nudge_coef *c, float amax, double norm,
+                                 size_t D, double eps)
 {
     /* f(amax), in the nudge's own float operations. */
     float f = c->c1 * amax;
@@ -38,8 +39,20 @@ void bdc_engine_bound_set(engine_nudge *r, const bdc_nudge_coef *c, float amax,
     f = f + c->d;
     const double slack =
         ((double)D * (2.0 * (double)f + 4.0 * (double)amax + 4.0) + 1.0) * 0x1p-149;
-    r->a = (1.0 + eps) * (double)f;
-    r->b = (1.0 + eps) * (double)c->c3 * norm;
-    r->c = (1.0 + eps) * (double)f * slack + slack;
+    engine_bound r;
+    r.a = (1.0 + eps) * (double)f;
+    r.b = (1.0 + eps) * (double)c->c3 * norm;
+    r.c = (1.0 + eps) * (double)f * slack + slack;
+    return r;
+}
+
+/* n applied to r's result: n.a (r.a B + r.b |x| + r.c) + n.b |x| + n.c.
+ * All terms are positive, so the double roundings of the composition stay
+ * within a few 2^-53 of the real bound, far inside eps. */
+void bdc_engine_bound_then(engine_bound *r, const engine_bound *n)
+{
+    r->a = n->a * r->a;
+    r->b = n->a * r->b + n->b;
+    r->c = n->a * r->c + n->c;
 }
 

@@ -39,21 +39,20 @@ typedef struct engine_rows {
     size_t *group_first;    /* groups + 1 offsets into neuron */
 } engine_rows;
 
-/* One nudge, for the bound on the new sums of the neuron it moved: after
- * it, a sum that was at most B is at most a * B + b * |x| + c for a
- * sample x (engine_bound.c). */
-typedef struct engine_nudge {
+/* A bound on the new sums of a nudged neuron: for a sample x, a sum that
+ * was at most B before is at most a * B + b * |x| + c after (one nudge,
+ * or several composed; engine_bound.c). */
+typedef struct engine_bound {
     double a, b, c;
-    int32_t next;           /* the neuron's next nudge in the same block, -1 */
-} engine_nudge;
+} engine_bound;
 
 /* A neuron nudged since the forward sums of the block being stepped were
  * taken, in one block (the previous one or the current one). */
 typedef struct engine_dirty {
     uint32_t neuron;
     int shadow;             /* also listed for the previous block, whose entry
-                               speaks for it (and follows this one's nudges) */
-    int32_t first, last;    /* its nudges in the block's pool */
+                               speaks for it */
+    engine_bound bound;     /* of every nudge it speaks for */
 } engine_dirty;
 
 /* Per-thread room for one sample's activations. */
@@ -87,12 +86,9 @@ struct bdc_engine {
     engine_rows rows[2];
     uint8_t *touched;       /* D, for planning */
 
-    /* The neurons nudged in the previous block and in the current one, and
-     * those blocks' nudges. */
+    /* The neurons nudged in the previous block and in the current one. */
     engine_dirty *prev, *cur; /* block each */
     size_t nprev, ncur;
-    engine_nudge *prev_nudges, *cur_nudges; /* block each, one per step */
-    size_t ncur_nudges;
     uint32_t *prev_of, *cur_of; /* H: 1 + index in prev / cur, 0 when absent */
 
     /* Room for one step. */
@@ -149,16 +145,19 @@ int bdc_engine_predict(const bdc_engine *e, const engine_block *b, size_t t,
 
 /* engine_bound.c: the bound of one nudge with coefficients c toward a
  * sample of Euclidean norm `norm`, inputs <= amax, at most D of them. */
-void bdc_engine_bound_set(engine_nudge *r, const bdc_nudge_coef *c, float amax,
-                          double norm, size_t D, double eps);
+engine_bound bdc_engine_bound_of(const bdc_nudge_coef *c, float amax, double norm,
+                                 size_t D, double eps);
+
+/* engine_bound.c: bound r, then one more nudge bounded by n. */
+void bdc_engine_bound_then(engine_bound *r, const engine_bound *n);
 
 
 /* engine_bound.c: the relative slack for sums of at most D products. */
 double bdc_engine_bound_eps(size_t D);
 
-/* The bound after nudge r on a sum that was at most `before`, for a
- * sample of norm `norm`. */
-static inline double bdc_engine_bound(const engine_nudge *r, double before, double norm)
+/* The bound r on a sum that was at most `before`, for a sample of norm
+ * `norm`. */
+static inline double bdc_engine_bound(const engine_bound *r, double before, double norm)
 {
     return r->a * before + r->b * norm + r->c;
 }

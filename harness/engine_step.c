@@ -61,39 +61,19 @@ static void apply_pending(bdc_engine *e)
     e->pending = 0;
 }
 
-/* The bound on a neuron's new sum after the nudges of one block's chain,
- * from a bound `before` on its sum ahead of them. */
-static double follow(const engine_nudge *pool, int32_t k, double before, double norm)
-{
-    for (; k >= 0; k = pool[k].next)
-        before = bdc_engine_bound(&pool[k], before, norm);
-    return before;
-}
-
-/* The bound on the new sum of the neuron of entry r (of the previous
- * block when `prev`), nudged after its stale sum was taken. */
-static double bound_of(const bdc_engine *e, const engine_dirty *r, int prev, float stale,
-                       double norm)
-{
-    double b = follow(prev ? e->prev_nudges : e->cur_nudges, r->first, (double)stale, norm);
-    if (prev && e->cur_of[r->neuron]) /* nudged again in this block */
-        b = follow(e->cur_nudges, e->cur[e->cur_of[r->neuron] - 1].first, b, norm);
-    return b;
-}
-
 /* Settles one list of nudged neurons for sample t, whose stale sums were
  * set aside in `stale` (and replaced in s by -INFINITY, which no maximum
  * and no GReLU output can see): those whose bound is below `threshold`
  * (0: no pruning) stay so, the others are queued for recomputation.  A
  * shadow entry's neuron is settled by its entry of the previous block. */
-static void settle(bdc_engine *e, const engine_dirty *list, int prev, size_t n,
-                   const float *stale, double threshold, double norm, size_t *nredo)
+static void settle(bdc_engine *e, const engine_dirty *list, size_t n, const float *stale,
+                   double threshold, double norm, size_t *nredo)
 {
     for (size_t d = 0; d < n; d++) {
         const engine_dirty *r = &list[d];
         if (r->shadow)
             continue;
-        if (threshold > 0.0 && bound_of(e, r, prev, stale[d], norm) < threshold) {
+        if (threshold > 0.0 && bdc_engine_bound(&r->bound, stale[d], norm) < threshold) {
             e->stats.pruned++;
             continue;
         }
@@ -125,8 +105,8 @@ static float resolve(bdc_engine *e, const engine_block *b, size_t t, float *s, i
     const int bound = e->prune && !*nan && m > 0.0f && isfinite(m);
     const double threshold = bound ? (double)(float)(0.95 * (double)m) : 0.0;
     size_t nredo = 0;
-    settle(e, e->prev, 1, np, e->stale, threshold, b->norm[t], &nredo);
-    settle(e, e->cur, 0, nc, e->stale + np, threshold, b->norm[t], &nredo);
+    settle(e, e->prev, np, e->stale, threshold, b->norm[t], &nredo);
+    settle(e, e->cur, nc, e->stale + np, threshold, b->norm[t], &nredo);
     if (!nredo)
         return m;
     if (e->pending)
@@ -156,20 +136,17 @@ static float resolve(bdc_engine *e, const engine_block *b, size_t t, float *s, i
  * steps of the next. */
 static void remember(bdc_engine *e, uint32_t k, const bdc_nudge_coef *cx, double norm)
 {
-    const int32_t at = (int32_t)e->ncur_nudges++;
-    engine_nudge *n = &e->cur_nudges[at];
-    n->next = -1;
-    bdc_engine_bound_set(n, cx, e->amax, norm, e->D, e->eps);
+    const engine_bound n = bdc_engine_bound_of(cx, e->amax, norm, e->D, e->eps);
+    if (e->prev_of[k]) /* its entry of the previous block follows on */
+        bdc_engine_bound_then(&e->prev[e->prev_of[k] - 1].bound, &n);
     if (e->cur_of[k]) {
-        engine_dirty *r = &e->cur[e->cur_of[k] - 1];
-        e->cur_nudges[r->last].next = at;
-        r->last = at;
+        bdc_engine_bound_then(&e->cur[e->cur_of[k] - 1].bound, &n);
         return;
     }
     engine_dirty *r = &e->cur[e->ncur++];
     r->neuron = k;
     r->shadow = e->prev_of[k] != 0;
-    r->first = r->last = at;
+    r->bound = n;
     e->cur_of[k] = (uint32_t)e->ncur;
 }
 
@@ -288,11 +265,8 @@ void bdc_engine_end_block(bdc_engine *e, engine_rows *out)
     engine_dirty *old = e->prev;
     e->prev = e->cur;
     e->cur = old;
-    engine_nudge *old_nudges = e->prev_nudges;
-    e->prev_nudges = e->cur_nudges;
-    e->cur_nudges = old_nudges;
     e->nprev = e->ncur;
-    e->ncur = e->ncur_nudges = 0;
+    e->ncur = 0;
     for (size_t d = 0; d < e->nprev; d++) {
         e->prev[d].shadow = 0;
         e->cur_of[e->prev[d].neuron] = 0;

@@ -13,6 +13,7 @@
 #define BDC_KERNEL_SUITES(X) \
     X(dispatch)              \
     X(kernels)               \
+    X(engine_kernels)        \
     X(spec)
 
 #define BDC_PROGRAM_SUITES(X) \

@@ -119,8 +119,8 @@ static float max_scan(const float *v, size_t n, int *nan)
             m0 = simde_mm256_max_ps(a, m0);
             m1 = simde_mm256_max_ps(b, m1);
         }
-        if (i < n) { /* the rest, as one vector ending at n */
-            const simde__m256 a = simde_mm256_loadu_ps(v + n - W);
+        for (; i < n; i += W) { /* the rest, the last vector ending at n */
+            const simde__m256 a = simde_mm256_loadu_ps(v + (i + W <= n ? i : n - W));
             bad = simde_mm256_or_ps(bad, simde_mm256_cmp_ps(a, a, SIMDE_CMP_UNORD_Q));
             m0 = simde_mm256_max_ps(a, m0);
         }
