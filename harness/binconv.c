@@ -41,9 +41,11 @@ static void make_taps(tap taps[TAPS])
     }
 }
 
-/* The 32-bin code histogram of every pooling cell, one image. */
+/* The 32-bin code histogram of every pooling cell, one image.  Adds the
+ * multiply-adds and comparisons it performs to *macs and *compares. */
 static void histograms(const tap taps[TAPS], const float *x,
-                       uint8_t hist[GRID_Y * GRID_X][BINS])
+                       uint8_t hist[GRID_Y * GRID_X][BINS], uint64_t *macs,
+                       uint64_t *compares)
 {
     uint8_t code[POSITIONS];
     for (int p = 0; p < POSITIONS; p++) {
@@ -52,8 +54,10 @@ static void histograms(const tap taps[TAPS], const float *x,
             float s = 0.0f;
             for (int k = 0; k < taps[i].count; k++)
                 s = s + taps[i].weight[k] * x[p + taps[i].offset[k]];
+            *macs += (uint64_t)taps[i].count;
             c |= (s > 0.5f) << i;
         }
+        *compares += TAPS;
         code[p] = (uint8_t)c;
     }
     memset(hist, 0, (size_t)GRID_Y * GRID_X * BINS);
@@ -66,8 +70,26 @@ static void histograms(const tap taps[TAPS], const float *x,
         }
 }
 
+void bdc_binconv_cost(size_t images, bdc_cost *c)
+{
+    /* Every tap keeps 4 of its 9 window positions (docs/methodology.md). */
+    const uint64_t macs = (uint64_t)images * POSITIONS * TAPS * MAX_KEPT;
+    c->samples += images;
+    c->dense_macs += macs;
+    c->macs += macs;
+    c->elementwise_flops += (uint64_t)images * POSITIONS * TAPS;
+    c->weight_bytes_read += macs * sizeof(float);
+    c->memory_bytes = sizeof(tap) * TAPS + POSITIONS + GRID_Y * GRID_X * BINS;
+}
+
 int bdc_binconv_features(const bdc_samples *images, bdc_samples *features,
                          char *err, size_t errlen)
+{
+    return bdc_binconv_features_counted(images, features, NULL, err, errlen);
+}
+
+int bdc_binconv_features_counted(const bdc_samples *images, bdc_samples *features,
+                                 bdc_cost *executed, char *err, size_t errlen)
 {
     if (images->rows != SIDE || images->cols != SIDE) {
         snprintf(err, errlen,
@@ -87,13 +109,14 @@ int bdc_binconv_features(const bdc_samples *images, bdc_samples *features,
     int rc = -1;
     size_t total = 0, capacity = 0;
     uint8_t hist[GRID_Y * GRID_X][BINS];
+    uint64_t macs = 0, compares = 0;
     features->start = malloc((n + 1) * sizeof *features->start);
     features->labels = malloc(n ? n : 1);
     if (!features->start || !features->labels)
         goto done;
     for (size_t i = 0; i < n; i++) {
         bdc_sample s = bdc_samples_get(images, i, &buf);
-        histograms(taps, s.dense, hist);
+        histograms(taps, s.dense, hist, &macs, &compares);
         features->start[i] = total;
         if (capacity - total < (size_t)GRID_Y * GRID_X * (BINS - 1)) {
             capacity = capacity ? 2 * capacity : (size_t)1 << 20;
@@ -115,6 +138,14 @@ int bdc_binconv_features(const bdc_samples *images, bdc_samples *features,
     features->start[n] = total;
     memcpy(features->labels, images->labels, n);
     features->count = n;
+    if (executed) {
+        executed->samples += n;
+        executed->dense_macs += macs;
+        executed->macs += macs;
+        executed->elementwise_flops += compares;
+        executed->weight_bytes_read += macs * sizeof(float);
+        executed->memory_bytes = sizeof taps + sizeof hist + POSITIONS;
+    }
     features->dim = BDC_BINCONV_DIM;
     features->rows = 1;
     features->cols = BDC_BINCONV_DIM;

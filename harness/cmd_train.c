@@ -5,16 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "../kernels/dispatch.h"
 #include "args.h"
 #include "binconv.h"
 #include "commands.h"
+#include "curve.h"
 #include "dataset.h"
+#include "engine.h"
 #include "json.h"
+#include "machine.h"
 #include "model.h"
 #include "progress.h"
-#include "train_run.h"
+#include "results.h"
+#include "run_record.h"
 #include "version.h"
 
 static const char usage[] =
@@ -41,12 +46,20 @@ static const char usage[] =
     "  --kernel NAME       kernel family: auto (default), or one `bdc info` lists;\n"
     "                      the environment variable BDC_KERNEL does the same\n"
     "  --engine NAME       blocked (default): blocks of samples share one pass over\n"
-    "                      the weights, on threads; sample: one sample at a time,\n"
-    "                      one thread (the reference).  Both give the same weights.\n"
+    "                      the weights, on threads; sample: one sample at a time on\n"
+    "                      one thread (the reference).  Both end with the same weights\n"
     "  --threads N         threads of the blocked engine (default: one per core)\n"
     "  --block B           samples per block (default: from the L1 data cache size)\n"
     "  --tile R            used input rows per chunk of a block (default: from the L1\n"
-    "                      data cache size); block and tile change speed, not results\n"
+    "                      data cache size).  Engine, threads, block and tile change\n"
+    "                      the speed, never the result (docs/engine.md)\n"
+    "  --eval-every N      also test every N training samples: the learning curve\n"
+    "  --target ACC        the test accuracy that time-to-accuracy is taken at (0.95)\n"
+    "  --results DIR       record the run in DIR/<machine>/<experiment>/: a row of\n"
+    "                      runs.csv, its curve, meta.json (docs/results.md)\n"
+    "  --experiment NAME   that experiment folder (default: default)\n"
+    "  --skip-recorded     with --results: do nothing when this run is already\n"
+    "                      recorded there (how `bdc sweep --list` commands resume)\n"
     "  --json              print one JSON object on stdout instead of the summary\n"
     "  --help              this text\n"
     "\n"
@@ -55,8 +68,9 @@ static const char usage[] =
 enum {
     OPT_MODEL = 256, OPT_HIDDEN, OPT_EPOCHS, OPT_DATASET, OPT_DATA_DIR,
     OPT_TRAIN_LIMIT, OPT_TEST_LIMIT, OPT_ALPHA, OPT_BETA, OPT_LR, OPT_LR_HORIZON,
-    OPT_DECAY, OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL, OPT_KERNEL, OPT_ENGINE,
-    OPT_THREADS, OPT_BLOCK, OPT_TILE, OPT_JSON, OPT_HELP,
+    OPT_DECAY, OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL, OPT_KERNEL, OPT_JSON,
+    OPT_EVAL_EVERY, OPT_TARGET, OPT_RESULTS, OPT_EXPERIMENT, OPT_SKIP_RECORDED,
+    OPT_ENGINE, OPT_THREADS, OPT_BLOCK, OPT_TILE, OPT_HELP,
 };
 
 static const struct option options[] = {
@@ -76,11 +90,16 @@ static const struct option options[] = {
     {"q-input", required_argument, 0, OPT_Q_INPUT},
     {"q-label", required_argument, 0, OPT_Q_LABEL},
     {"kernel", required_argument, 0, OPT_KERNEL},
+    {"json", no_argument, 0, OPT_JSON},
+    {"eval-every", required_argument, 0, OPT_EVAL_EVERY},
+    {"target", required_argument, 0, OPT_TARGET},
+    {"results", required_argument, 0, OPT_RESULTS},
+    {"experiment", required_argument, 0, OPT_EXPERIMENT},
+    {"skip-recorded", no_argument, 0, OPT_SKIP_RECORDED},
     {"engine", required_argument, 0, OPT_ENGINE},
     {"threads", required_argument, 0, OPT_THREADS},
     {"block", required_argument, 0, OPT_BLOCK},
     {"tile", required_argument, 0, OPT_TILE},
-    {"json", no_argument, 0, OPT_JSON},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0},
 };
@@ -88,20 +107,30 @@ static const struct option options[] = {
 /* Everything the command line sets.  Numeric overrides are applied on top
  * of the model's published configuration once the model is known. */
 typedef struct train_args {
-    const char *model, *dataset, *data_dir, *kernel, *engine;
+    const char *model, *dataset, *data_dir, *kernel;
     size_t train_limit, test_limit; /* 0: all */
     int json;
     int set[OPT_HELP + 1];
-    size_t hidden, epochs, threads, block, tile;
+    size_t hidden, epochs;
     double alpha, beta, lr, lr_horizon, decay, init, q_input, q_label;
+    /* Learning curve and results (docs/results.md). */
+    size_t eval_every;
+    double target;
+    const char *results, *experiment;
+    int skip_recorded;
+    /* The engine (docs/engine.md). */
+    const char *engine;
+    size_t threads, block, tile; /* 0: the default */
 } train_args;
 
 static int parse(int argc, char **argv, train_args *a)
 {
     memset(a, 0, sizeof *a);
     a->dataset = "mnist";
+    a->target = 0.95;
+    a->experiment = "default";
     a->engine = "blocked";
-    optind = 1;
+    optind = 0; /* glibc: start afresh, whatever an earlier parse left */
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -114,10 +143,6 @@ static int parse(int argc, char **argv, train_args *a)
         case OPT_DATASET: a->dataset = optarg; break;
         case OPT_DATA_DIR: a->data_dir = optarg; break;
         case OPT_KERNEL: a->kernel = optarg; break;
-        case OPT_ENGINE: a->engine = optarg; break;
-        case OPT_THREADS: bad = bdc_parse_size("train", name, optarg, 1, 1024, &a->threads); break;
-        case OPT_BLOCK: bad = bdc_parse_size("train", name, optarg, 1, 4096, &a->block); break;
-        case OPT_TILE: bad = bdc_parse_size("train", name, optarg, 1, BDC_MAX_DIM, &a->tile); break;
         case OPT_JSON: a->json = 1; break;
         case OPT_HELP: fputs(usage, stdout); return 1;
         case OPT_HIDDEN: bad = bdc_parse_size("train", name, optarg, 1, 1u << 20, &a->hidden); break;
@@ -132,6 +157,22 @@ static int parse(int argc, char **argv, train_args *a)
         case OPT_INIT: bad = bdc_parse_double("train", name, optarg, -1e6, 1e6, &a->init); break;
         case OPT_Q_INPUT: bad = bdc_parse_double("train", name, optarg, 0, 2, &a->q_input); break;
         case OPT_Q_LABEL: bad = bdc_parse_double("train", name, optarg, 0, 2, &a->q_label); break;
+        case OPT_EVAL_EVERY: bad = bdc_parse_size("train", name, optarg, 1, SIZE_MAX, &a->eval_every); break;
+        case OPT_TARGET: bad = bdc_parse_double("train", name, optarg, 0, 1, &a->target); break;
+        case OPT_RESULTS: a->results = optarg; break;
+        case OPT_SKIP_RECORDED: a->skip_recorded = 1; break;
+        case OPT_ENGINE: a->engine = optarg; break;
+        case OPT_THREADS: bad = bdc_parse_size("train", name, optarg, 1, 1024, &a->threads); break;
+        case OPT_BLOCK: bad = bdc_parse_size("train", name, optarg, 1, 4096, &a->block); break;
+        case OPT_TILE: bad = bdc_parse_size("train", name, optarg, 1, BDC_MAX_DIM, &a->tile); break;
+        case OPT_EXPERIMENT:
+            a->experiment = optarg;
+            if (bdc_experiment_name_check(optarg)) {
+                bdc_error("train", "--experiment: '%s' is not a folder name of letters, digits, '.', '_', '-'",
+                          optarg);
+                bad = 1;
+            }
+            break;
         case '?':
         default:
             if (optopt >= OPT_MODEL)
@@ -155,6 +196,11 @@ static int parse(int argc, char **argv, train_args *a)
     }
     if (strcmp(a->engine, "blocked") != 0 && strcmp(a->engine, "sample") != 0) {
         bdc_error("train", "--engine: unknown engine '%s' (known: blocked, sample)", a->engine);
+        return -1;
+    }
+    if (strcmp(a->engine, "sample") == 0 && (a->threads > 1 || a->block || a->tile)) {
+        bdc_error("train", "--%s: the sample engine runs one sample at a time on one thread",
+                  a->threads > 1 ? "threads" : a->block ? "block" : "tile");
         return -1;
     }
     return 0;
@@ -181,15 +227,23 @@ static int configure(const train_args *a, bdc_config *cfg)
     return 0;
 }
 
-/* Replaces a set of images by its binconv features. */
-static int to_binconv(bdc_samples *set, char *err, size_t errlen)
+/* Replaces a set of images by its binconv features; their cost goes to
+ * prep. */
+static int to_binconv(bdc_samples *set, bdc_cost *prep, char *err, size_t errlen)
 {
     bdc_samples features;
     if (bdc_binconv_features(set, &features, err, errlen))
         return -1;
+    bdc_binconv_cost(set->count, prep);
     bdc_samples_free(set);
     *set = features;
     return 0;
+}
+
+static double physical_memory_bytes(void)
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (double)pages * (double)page : 1e18;
 }
 
 static size_t peak_rss_bytes(void)
@@ -199,26 +253,46 @@ static size_t peak_rss_bytes(void)
     return (size_t)ru.ru_maxrss * 1024;
 }
 
+/* The progress bar during the blocked engine's training. */
+typedef struct engine_progress {
+    bdc_progress *bar;
+    uint64_t per_epoch;
+    unsigned epochs;
+    uint64_t correct_before; /* right predictions before this call */
+} engine_progress;
+
+static void show_progress(void *ctx, uint64_t done, uint64_t correct)
+{
+    const engine_progress *p = ctx;
+    /* The bar looks at the clock on multiples of 256 steps only. */
+    const uint64_t shown = done & ~(uint64_t)255;
+    if (shown)
+        bdc_progress_update(p->bar, shown, (unsigned)((shown - 1) / p->per_epoch) + 1,
+                            p->epochs, p->correct_before + correct);
+}
+
+/* The multiply-adds the blocked engine executed in training: its forward
+ * passes (padding lanes included), recomputed neurons, the label side. */
 static uint64_t engine_macs(const bdc_engine_stats *s)
 {
     return s->forward_macs + s->recompute_macs + s->output_macs;
 }
 
-/* The engine and its work: threads always; block, tile and the counters of
- * the blocked engine. */
-static void print_engine_json(bdc_json *j, const char *engine, const bdc_train_outcome *r)
+/* The engine and, for the blocked one, its settings and counters. */
+static void print_engine_json(bdc_json *j, const char *name, const bdc_engine *e)
 {
-    bdc_json_str(j, "engine", engine);
-    bdc_json_u64(j, "threads", r->opts.threads);
-    if (strcmp(engine, "blocked") != 0)
+    bdc_json_str(j, "engine", name);
+    if (!e)
         return;
-    bdc_json_u64(j, "block", r->opts.block);
-    bdc_json_u64(j, "tile", r->opts.tile);
-    bdc_json_u64(j, "engine_macs", engine_macs(&r->stats));
-    bdc_json_u64(j, "engine_forward_macs", r->stats.forward_macs);
-    bdc_json_u64(j, "engine_recomputed", r->stats.recomputed);
-    bdc_json_u64(j, "engine_pruned", r->stats.pruned);
-    bdc_json_num(j, "engine_step_seconds", r->stats.step_seconds);
+    const bdc_engine_opts o = bdc_engine_options(e);
+    const bdc_engine_stats s = bdc_engine_stats_of(e);
+    bdc_json_u64(j, "block", o.block);
+    bdc_json_u64(j, "tile", o.tile);
+    bdc_json_u64(j, "engine_macs", engine_macs(&s));
+    bdc_json_u64(j, "engine_forward_macs", s.forward_macs);
+    bdc_json_u64(j, "engine_recomputed", s.recomputed);
+    bdc_json_u64(j, "engine_pruned", s.pruned);
+    bdc_json_num(j, "engine_step_seconds", s.step_seconds);
 }
 
 static void print_config_json(bdc_json *j, const bdc_config *cfg)
@@ -233,26 +307,77 @@ static void print_config_json(bdc_json *j, const bdc_config *cfg)
     bdc_json_num(j, "q_label", cfg->q_label);
 }
 
+/* The run the command line asks for (parse, configure, resolve), without
+ * loading anything.  0; 1 after --help; -1 after a usage error (printed). */
+static int plan(int argc, char **argv, train_args *a, bdc_run_desc *d)
+{
+    memset(d, 0, sizeof *d);
+    int rc = parse(argc, argv, a);
+    if (rc)
+        return rc;
+    if (configure(a, &d->cfg))
+        return -1;
+    char err[512];
+    const bdc_family *family = bdc_family_select(a->kernel, err, sizeof err);
+    if (!family) {
+        fprintf(stderr, "bdc train: %s\n", err);
+        return -1;
+    }
+    if (!a->data_dir && !bdc_dataset_default_dir(a->dataset)) {
+        bdc_error("train", "--dataset: unknown dataset '%s' (known: mnist, fashion)",
+                  a->dataset);
+        return -1;
+    }
+    d->dataset = a->data_dir ? a->data_dir : a->dataset;
+    d->kernel = family->name;
+    d->threads = strcmp(a->engine, "blocked") != 0 ? 1
+                 : a->threads ? (unsigned)a->threads
+                              : bdc_machine_cores(bdc_machine_get());
+    d->train_limit = a->train_limit;
+    d->test_limit = a->test_limit;
+    d->eval_every = a->eval_every;
+    d->target = a->target;
+    return 0;
+}
+
+int bdc_train_plan(int argc, char **argv, bdc_run_desc *d)
+{
+    train_args a;
+    return plan(argc, argv, &a, d);
+}
+
 int bdc_cmd_train(int argc, char **argv)
 {
     train_args a;
-    int rc = parse(argc, argv, &a);
+    bdc_run_desc desc;
+    int rc = plan(argc, argv, &a, &desc);
     if (rc)
         return rc > 0 ? BDC_EXIT_OK : BDC_EXIT_USAGE;
-    bdc_config cfg;
-    if (configure(&a, &cfg))
-        return BDC_EXIT_USAGE;
-    char err[512];
-    const bdc_family *family = bdc_family_select(a.kernel, err, sizeof err);
-    if (!family) {
-        fprintf(stderr, "bdc train: %s\n", err);
-        return BDC_EXIT_USAGE;
-    }
+    bdc_config cfg = desc.cfg;
+    const bdc_family *family = bdc_family_by_name(desc.kernel);
     const char *dir = a.data_dir ? a.data_dir : bdc_dataset_default_dir(a.dataset);
-    if (!dir) {
-        bdc_error("train", "--dataset: unknown dataset '%s' (known: mnist, fashion)",
-                  a.dataset);
-        return BDC_EXIT_USAGE;
+    char err[4600];
+    char results_dir[4200] = "";
+    if (a.results &&
+        (bdc_results_path(results_dir, sizeof results_dir, a.results,
+                          bdc_machine_get()->id, a.experiment) ||
+         bdc_results_prepare(results_dir, err, sizeof err))) {
+        bdc_error("train", "--results: %s", results_dir[0] ? err : "path too long");
+        return BDC_EXIT_FAILURE;
+    }
+    if (a.skip_recorded) {
+        char id[96];
+        bdc_run_id(&desc, id, sizeof id);
+        const int found = a.results ? bdc_results_has(results_dir, id, err, sizeof err) : -2;
+        if (found < 0) {
+            bdc_error("train", "--skip-recorded: %s", found == -2 ? "needs --results" : err);
+            return found == -2 ? BDC_EXIT_USAGE : BDC_EXIT_FAILURE;
+        }
+        if (found) {
+            fprintf(stderr, "bdc train: %s is already recorded in %s/runs.csv; skipped\n",
+                    id, results_dir);
+            return BDC_EXIT_OK;
+        }
     }
 
     double t0 = bdc_now();
@@ -263,9 +388,18 @@ int bdc_cmd_train(int argc, char **argv)
     }
     if (a.train_limit) bdc_samples_truncate(&data.train, a.train_limit);
     if (a.test_limit) bdc_samples_truncate(&data.test, a.test_limit);
+    bdc_cost prep;
+    memset(&prep, 0, sizeof prep);
     if (strcmp(cfg.model, "binconv") == 0 &&
-        (to_binconv(&data.train, err, sizeof err) ||
-         to_binconv(&data.test, err, sizeof err))) {
+        (data.train.rows != 28 || data.train.cols != 28)) {
+        bdc_error("train", "--model binconv needs 28x28 images; %s holds %zux%zu images",
+                  dir, data.train.rows, data.train.cols);
+        bdc_dataset_free(&data);
+        return BDC_EXIT_USAGE;
+    }
+    if (strcmp(cfg.model, "binconv") == 0 &&
+        (to_binconv(&data.train, &prep, err, sizeof err) ||
+         to_binconv(&data.test, &prep, err, sizeof err))) {
         bdc_error("train", "%s", err);
         bdc_dataset_free(&data);
         return BDC_EXIT_FAILURE;
@@ -273,29 +407,111 @@ int bdc_cmd_train(int argc, char **argv)
     const double prep_seconds = bdc_now() - t0;
 
     const size_t D = data.train.dim;
-    if (cfg.hidden > (SIZE_MAX / sizeof(float)) / D ||
-        cfg.hidden * D > ((size_t)1 << 34) / sizeof(float)) {
-        bdc_error("train", "--hidden: %zu neurons x %zu inputs is more weight memory than bdc allows (64 GiB)",
-                  cfg.hidden, D);
+    /* The weights must fit in half of this machine's memory, leaving room
+     * for the data and the system (computed in double: D*H*4 cannot
+     * overflow). */
+    const double weight_bytes = (double)D * (double)cfg.hidden * sizeof(float);
+    const double memory = physical_memory_bytes();
+    if (weight_bytes > memory / 2) {
+        bdc_error("train", "--hidden: %zu neurons x %zu inputs need %.1f GiB of weights, "
+                  "over half of this machine's %.1f GiB of memory",
+                  cfg.hidden, D, weight_bytes / 1073741824.0, memory / 1073741824.0);
         bdc_dataset_free(&data);
         return BDC_EXIT_USAGE;
     }
     const int blocked = strcmp(a.engine, "blocked") == 0;
-    const bdc_engine_opts eopts = {(unsigned)a.threads, a.block, a.tile};
-    bdc_train_outcome r;
-    if (blocked ? bdc_train_blocked(&cfg, family, &eopts, &data, !a.json, &r, err, sizeof err)
-                : bdc_train_per_sample(&cfg, family, &data, !a.json, &r, err, sizeof err)) {
-        bdc_error("train", "%s", err);
+    const bdc_engine_opts eopts = {desc.threads, a.block, a.tile};
+    const bdc_model_ops *ops = blocked ? &bdc_engine_ops : bdc_model_ops_for(cfg.model);
+    bdc_engine *engine = NULL;
+    bdc_model *model;
+    if (blocked) {
+        engine = bdc_engine_create(&cfg, D, family, &eopts, err, sizeof err);
+        model = engine ? bdc_engine_model(engine) : NULL;
+    } else {
+        snprintf(err, sizeof err, "out of memory for a %s model with %zu hidden neurons",
+                 cfg.model, cfg.hidden);
+        model = ops->create(&cfg, D, family->kernels);
+    }
+    bdc_sample_buf buf;
+    if (!model || bdc_sample_buf_init(&buf, D)) {
+        bdc_error("train", "%s", model ? "out of memory" : err);
+        if (model) ops->destroy(model);
         bdc_dataset_free(&data);
         return BDC_EXIT_FAILURE;
     }
-    const uint64_t steps = r.steps, train_correct = r.train_correct;
-    const uint64_t test_correct = r.test_correct;
-    const double train_seconds = r.train_seconds, test_seconds = r.test_seconds;
+
+    const uint64_t steps = (uint64_t)cfg.epochs * data.train.count;
+    bdc_progress progress;
+    bdc_progress_begin(&progress, steps);
+    uint64_t n = 0, train_correct = 0;
+    bdc_curve curve; /* its clock times the training, tests excluded */
+    bdc_curve_begin(&curve, a.eval_every, ops, model, &data.test, &buf);
+    if (ops->train_steps) {
+        /* Many steps per call: up to the next point of the curve. */
+        engine_progress shown = {&progress, data.train.count, cfg.epochs, 0};
+        if (engine)
+            bdc_engine_set_progress(engine, show_progress, &shown);
+        while (n < steps) {
+            const uint64_t until = curve.every && curve.next < steps ? curve.next : steps;
+            shown.correct_before = train_correct;
+            train_correct += ops->train_steps(model, &data.train, n, until - n);
+            n = until;
+            bdc_curve_tick(&curve, n, steps);
+        }
+    } else {
+        for (unsigned epoch = 0; epoch < cfg.epochs; epoch++)
+            for (size_t i = 0; i < data.train.count; i++, n++) {
+                const bdc_sample s = bdc_samples_get(&data.train, i, &buf);
+                train_correct += ops->train_step(model, &s, n) == s.label;
+                bdc_progress_update(&progress, n + 1, epoch + 1, cfg.epochs, train_correct);
+                bdc_curve_tick(&curve, n + 1, steps);
+            }
+    }
+    const double train_seconds = bdc_curve_train_seconds(&curve);
+    const double train_cpu_seconds = bdc_curve_train_cpu_seconds(&curve);
+    bdc_progress_end(&progress);
+
+    bdc_cost train_cost, infer_before, infer_after;
+    ops->cost(model, &train_cost, &infer_before);
+    t0 = bdc_now();
+    const double cpu0 = bdc_cpu_now();
+    const uint64_t test_correct = bdc_evaluate(ops, model, &data.test, &buf);
+    const double test_seconds = bdc_now() - t0;
+    const double test_cpu_seconds = bdc_cpu_now() - cpu0;
+    ops->cost(model, &train_cost, &infer_after);
+    bdc_curve_finish(&curve, steps, train_seconds, train_cpu_seconds, test_correct,
+                     data.test.count);
     const double accuracy = (double)test_correct / (double)data.test.count;
     char fp[17];
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)r.fingerprint);
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)ops->fingerprint(model));
     const int native = bdc_family_status_of(family) == BDC_NATIVE;
+
+    bdc_run_record rec;
+    memset(&rec, 0, sizeof rec);
+    rec.desc = desc;
+    bdc_run_id(&desc, rec.run_id, sizeof rec.run_id);
+    bdc_run_identify(&rec);
+    rec.kernel_status = bdc_family_status_name(bdc_family_status_of(family));
+    rec.train_samples = data.train.count;
+    rec.train_steps = steps;
+    rec.test_samples = data.test.count;
+    rec.test_correct = test_correct;
+    rec.test_accuracy = accuracy;
+    rec.train_running_accuracy = steps ? (double)train_correct / (double)steps : 0;
+    rec.parameters = ops->parameter_count(model);
+    rec.train = train_cost;
+    rec.infer = bdc_cost_sub(&infer_after, &infer_before);
+    rec.prep = prep;
+    rec.prep_seconds = prep_seconds;
+    rec.train_seconds = train_seconds;
+    rec.train_cpu_seconds = train_cpu_seconds;
+    rec.test_seconds = test_seconds;
+    rec.test_cpu_seconds = test_cpu_seconds;
+    rec.eval_seconds = curve.eval_seconds;
+    rec.peak_rss_bytes = peak_rss_bytes();
+    rec.curve = &curve;
+    snprintf(rec.fingerprint, sizeof rec.fingerprint, "%s", fp);
+    const bdc_curve_point *reached = bdc_curve_reach(&curve, desc.target);
 
     if (a.json) {
         bdc_json j;
@@ -318,10 +534,11 @@ int bdc_cmd_train(int argc, char **argv)
         bdc_json_num(&j, "prep_seconds", prep_seconds);
         bdc_json_num(&j, "train_seconds", train_seconds);
         bdc_json_num(&j, "test_seconds", test_seconds);
-        bdc_json_u64(&j, "parameters", r.parameters);
+        bdc_json_u64(&j, "parameters", ops->parameter_count(model));
         bdc_json_u64(&j, "peak_rss_bytes", peak_rss_bytes());
         bdc_json_str(&j, "weights_fnv1a64", fp);
-        print_engine_json(&j, a.engine, &r);
+        bdc_run_json(&j, &rec);
+        print_engine_json(&j, a.engine, engine);
         bdc_json_end(&j);
     } else {
         printf("bdc train: %s on %s, H=%zu, %u epochs, kernel %s (%s)\n", cfg.model,
@@ -337,15 +554,39 @@ int bdc_cmd_train(int argc, char **argv)
                (unsigned long long)test_correct, data.test.count, 100.0 * accuracy,
                test_seconds);
         printf("  weights fnv1a64 %s, %zu parameters, peak memory %.0f MiB\n", fp,
-               r.parameters, (double)peak_rss_bytes() / 1048576.0);
-        if (blocked)
-            printf("  engine: blocked, %u threads, block %zu, tile %zu; %.3g multiply-adds, "
-                   "%.3g G/s in training\n",
-                   r.opts.threads, r.opts.block, r.opts.tile, (double)engine_macs(&r.stats),
-                   (double)engine_macs(&r.stats) / train_seconds / 1e9);
+               ops->parameter_count(model), (double)peak_rss_bytes() / 1048576.0);
+        printf("  cost:  training %.3g FLOPs (%.3g dense), inference %.3g FLOPs per sample\n",
+               (double)bdc_cost_flops(&rec.train), (double)bdc_cost_dense_flops(&rec.train),
+               data.test.count ? (double)bdc_cost_flops(&rec.infer) / (double)data.test.count : 0.0);
+        if (reached)
+            printf("  %.2f%% reached after %llu samples, %.3g training FLOPs, %.2f s\n",
+                   100.0 * desc.target, (unsigned long long)reached->samples,
+                   (double)reached->train_flops, reached->train_seconds);
         else
-            printf("  engine: sample, 1 thread\n");
+            printf("  %.2f%% not reached\n", 100.0 * desc.target);
+        if (engine) {
+            const bdc_engine_opts o = bdc_engine_options(engine);
+            const bdc_engine_stats st = bdc_engine_stats_of(engine);
+            printf("  engine: blocked, %u threads, block %zu, tile %zu: %.3g multiply-adds "
+                   "executed in training, %.3g G/s\n",
+                   o.threads, o.block, o.tile, (double)engine_macs(&st),
+                   (double)engine_macs(&st) / train_seconds / 1e9);
+        } else {
+            printf("  engine: sample, one sample at a time on one thread\n");
+        }
     }
+    rc = BDC_EXIT_OK;
+    if (a.results) {
+        if (bdc_results_commit(results_dir, &rec, err, sizeof err)) {
+            bdc_error("train", "--results: %s", err);
+            rc = BDC_EXIT_FAILURE;
+        } else if (!a.json) {
+            printf("  recorded in %s/runs.csv as %s\n", results_dir, rec.run_id);
+        }
+    }
+    bdc_curve_free(&curve);
+    bdc_sample_buf_free(&buf);
+    ops->destroy(model);
     bdc_dataset_free(&data);
-    return BDC_EXIT_OK;
+    return rc;
 }

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "engine_internal.h"
-#include "fingerprint.h"
 #include "machine.h"
 #include "progress.h"
 
@@ -174,6 +173,17 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
         return NULL;
     }
 
+    /* The bytes it holds: weights, their mirrors, two blocks, two sets of
+     * rows, per-thread and per-step scratch. */
+    const size_t C = e->C, chunks = e->max_chunks + 1;
+    const size_t block_bytes = T * D * 8 + (T + 1) * 4 + T * 12 + chunks * 4 +
+                               T * chunks * 4 + T * Hp * 4;
+    const size_t bytes = (H * D + Hp * D + 2 * C * H) * 4 + 2 * block_bytes +
+                         2 * (T * 4 + T * D * 4 + (e->groups + 1) * 8) + D +
+                         2 * T * sizeof(engine_dirty) + 2 * H * 4 + 2 * T * 24 +
+                         2 * D * 4 + 2 * H * 4 + e->opts.threads * 4 * H * 4;
+    e->train_cost.memory_bytes = e->infer_cost.memory_bytes = bytes;
+
     const float init = (float)cfg->init;
     for (size_t i = 0; i < H * D; i++) e->neurons[i] = init;
     for (size_t i = 0; i < e->C * H; i++) e->label_w[i] = e->label_n[i] = init;
@@ -190,19 +200,12 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
 }
 
 /* The bound of engine_bound.c holds when no weight and no input is ever
- * negative: initial weights >= 0, inputs >= 0, and every nudge factor
- * f(a) = ((c1*a) - c2) + d >= 0, which f(0) = d - c2 at step 0 (the
- * largest learning rate) decides. */
-static void prepare_bound(bdc_engine *e, const bdc_samples *set)
+ * negative: initial weights >= 0, inputs >= 0 (`negative` says whether
+ * some input is not), and every nudge factor f(a) = ((c1*a) - c2) + d >= 0,
+ * which f(0) = d - c2 at step 0 (the largest learning rate) decides.
+ * amax is the largest input value. */
+static void prepare_bound(bdc_engine *e, float amax, int negative)
 {
-    float amax = 0.0f;
-    int bad_input = 0;
-    for (int v = 0; v < 256; v++) {
-        if (!(set->value[v] >= 0.0f) || !isfinite(set->value[v]))
-            bad_input = 1;
-        else if (set->value[v] > amax)
-            amax = set->value[v];
-    }
     const bdc_nudge_coef c0 = bdc_nudge_coef_make(bdc_learning_rate(&e->cfg, 0),
                                                   e->cfg.q_input, e->cfg.decay);
     float f0 = c0.c1 * 0.0f;
@@ -210,9 +213,24 @@ static void prepare_bound(bdc_engine *e, const bdc_samples *set)
     f0 = f0 + c0.d;
     const float init = (float)e->cfg.init;
     e->amax = amax;
-    e->prune = !bad_input && init >= 0.0f && isfinite(init) && f0 >= 0.0f &&
-               c0.c1 >= 0.0f && c0.c3 >= 0.0f && isfinite(c0.c3);
+    e->prune = !negative && isfinite(amax) && init >= 0.0f && isfinite(init) &&
+               f0 >= 0.0f && c0.c1 >= 0.0f && c0.c3 >= 0.0f && isfinite(c0.c3);
     e->eps = bdc_engine_bound_eps(e->D);
+}
+
+/* The largest input value of a set (its value table) and whether any is
+ * negative or not a number. */
+static float set_amax(const bdc_samples *set, int *negative)
+{
+    float amax = 0.0f;
+    *negative = 0;
+    for (int v = 0; v < 256; v++) {
+        if (!(set->value[v] >= 0.0f) || !isfinite(set->value[v]))
+            *negative = 1;
+        else if (set->value[v] > amax)
+            amax = set->value[v];
+    }
+    return amax;
 }
 
 /* Thread i runs on core i (modulo the cores there are); a refusal leaves
@@ -232,19 +250,27 @@ static void settle_all(bdc_engine *e)
     e->nprev = e->ncur = 0;
 }
 
-uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t steps,
-                          bdc_engine_progress *progress, void *ctx)
+void bdc_engine_set_progress(bdc_engine *e, bdc_engine_progress *fn, void *ctx)
 {
-    if (!steps || !set->count)
+    e->progress = fn;
+    e->progress_ctx = ctx;
+}
+
+uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t n,
+                          uint64_t count)
+{
+    if (!count || !set->count)
         return 0;
-    prepare_bound(e, set);
+    int negative;
+    const float amax = set_amax(set, &negative);
+    prepare_bound(e, amax, negative);
     settle_all(e);
     const size_t T = e->opts.block;
-    const uint64_t blocks = (steps + T - 1) / T;
+    const uint64_t blocks = (count + T - 1) / T;
     uint64_t correct = 0;
     /* Shared clocks, read and written in single sections only. */
     double step_seconds = 0.0, t0 = bdc_now();
-    bdc_engine_plan_block(e, &e->block[0], set, 0, steps < T ? (size_t)steps : T);
+    bdc_engine_plan_block(e, &e->block[0], set, n, count < T ? (size_t)count : T);
     e->stats.forward_macs += (uint64_t)e->block[0].start[e->block[0].nsamples] * e->Hp;
 #pragma omp parallel num_threads(e->opts.threads)
     {
@@ -256,15 +282,15 @@ uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t steps,
                 if (p >= 1) {
                     engine_block *b = &e->block[(p - 1) % 2];
                     for (size_t t = 0; t < b->nsamples; t++)
-                        correct += (uint64_t)bdc_engine_step(e, b, t);
+                        correct += bdc_engine_step(e, b, t) == b->label[t];
                     bdc_engine_end_block(e, &e->rows[(p - 1) % 2]);
-                    if (progress)
-                        progress(ctx, b->first + b->nsamples, correct);
+                    if (e->progress)
+                        e->progress(e->progress_ctx, b->first + b->nsamples, correct);
                 }
                 if (p + 1 < blocks) {
-                    const uint64_t first = (p + 1) * T, left = steps - first;
+                    const uint64_t first = (p + 1) * T, left = count - first;
                     engine_block *next = &e->block[(p + 1) % 2];
-                    bdc_engine_plan_block(e, next, set, first, left < T ? (size_t)left : T);
+                    bdc_engine_plan_block(e, next, set, n + first, left < T ? (size_t)left : T);
                     e->stats.forward_macs += (uint64_t)next->start[next->nsamples] * e->Hp;
                 }
                 step_seconds += bdc_now() - s0;
@@ -284,6 +310,17 @@ uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t steps,
     return correct;
 }
 
+/* The cumulative counters of from added to to. */
+static void add_cost(bdc_cost *to, const bdc_cost *from)
+{
+    to->samples += from->samples;
+    to->dense_macs += from->dense_macs;
+    to->macs += from->macs;
+    to->elementwise_flops += from->elementwise_flops;
+    to->weight_bytes_read += from->weight_bytes_read;
+    to->weight_bytes_written += from->weight_bytes_written;
+}
+
 uint64_t bdc_engine_test(bdc_engine *e, const bdc_samples *set)
 {
     settle_all(e);
@@ -294,6 +331,7 @@ uint64_t bdc_engine_test(bdc_engine *e, const bdc_samples *set)
     {
         bind_thread();
         engine_scratch *sc = &e->scratch[omp_get_thread_num()];
+        memset(&sc->infer, 0, sizeof sc->infer);
         for (size_t first = 0; first < set->count; first += T) {
             const size_t n = set->count - first < T ? set->count - first : T;
 #pragma omp single
@@ -306,32 +344,45 @@ uint64_t bdc_engine_test(bdc_engine *e, const bdc_samples *set)
                 correct += bdc_engine_predict(e, b, t, sc) == b->label[t];
         }
     }
+    for (unsigned i = 0; i < e->opts.threads; i++)
+        add_cost(&e->infer_cost, &e->scratch[i].infer);
     return correct;
 }
 
-uint64_t bdc_engine_fingerprint(const bdc_engine *e)
+int bdc_engine_train_one(bdc_engine *e, const bdc_sample *s, uint64_t n)
 {
-    /* As the per-sample learners hash them: A (D x H, input-major), then
-     * bidir's B (H x C) or entangled's L (C x H). */
-    const size_t D = e->D, H = e->H, C = e->C;
-    float buf[256];
-    size_t used = 0;
-    uint64_t h = BDC_FNV1A64_INIT;
-    for (size_t i = 0; i < D; i++)
-        for (size_t j = 0; j < H; j++) {
-            buf[used++] = e->neurons[j * D + i];
-            if (used == 256) {
-                h = bdc_fnv1a64_floats(h, buf, used);
-                used = 0;
-            }
-        }
-    h = bdc_fnv1a64_floats(h, buf, used);
-    return bdc_fnv1a64_floats(h, e->output_grelu ? e->label_n : e->label_w, C * H);
+    float amax = 0.0f;
+    int negative = 0;
+    for (size_t k = 0; k < s->nnz; k++) {
+        if (!(s->val[k] >= 0.0f) || !isfinite(s->val[k]))
+            negative = 1;
+        else if (s->val[k] > amax)
+            amax = s->val[k];
+    }
+    prepare_bound(e, amax, negative);
+    settle_all(e);
+    engine_block *b = &e->block[0];
+    bdc_engine_plan_sample(e, b, s, n);
+    e->stats.forward_macs += (uint64_t)s->nnz * e->Hp;
+    for (size_t g = 0; g < e->groups; g++)
+        bdc_engine_forward_group(e, b, NULL, g);
+    const int predicted = bdc_engine_step(e, b, 0);
+    bdc_engine_end_block(e, &e->rows[0]);
+    settle_all(e);
+    return predicted;
 }
 
-size_t bdc_engine_parameter_count(const bdc_engine *e)
+int bdc_engine_predict_one(bdc_engine *e, const bdc_sample *s)
 {
-    return e->D * e->H + e->H * e->C;
+    settle_all(e);
+    engine_block *b = &e->block[0];
+    bdc_engine_plan_sample(e, b, s, 0);
+    for (size_t g = 0; g < e->groups; g++)
+        bdc_engine_forward_group(e, b, NULL, g);
+    memset(&e->scratch[0].infer, 0, sizeof e->scratch[0].infer);
+    const int predicted = bdc_engine_predict(e, b, 0, &e->scratch[0]);
+    add_cost(&e->infer_cost, &e->scratch[0].infer);
+    return predicted;
 }
 
 bdc_engine_opts bdc_engine_options(const bdc_engine *e) { return e->opts; }

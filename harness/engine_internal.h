@@ -61,6 +61,7 @@ typedef struct engine_scratch {
     float *h;               /* H: their GReLU values */
     uint32_t *ecand;        /* H: neurons above the label-side threshold */
     float *e;               /* H: their GReLU values */
+    bdc_cost infer;         /* the predictions this thread made */
 } engine_scratch;
 
 struct bdc_engine {
@@ -113,12 +114,18 @@ struct bdc_engine {
 
     engine_scratch *scratch; /* one per thread */
     bdc_engine_stats stats;
+    bdc_cost train_cost, infer_cost; /* as the per-sample learner counts them */
+    bdc_engine_progress *progress;
+    void *progress_ctx;
 };
 
 /* engine_plan.c: loads samples first, first+1, ... (mod set->count), n of
  * them, into b and cuts their inputs into chunks. */
 void bdc_engine_plan_block(bdc_engine *e, engine_block *b, const bdc_samples *set,
                            uint64_t first, size_t n);
+
+/* engine_plan.c: the block of the one sample s, step (or index) n. */
+void bdc_engine_plan_sample(bdc_engine *e, engine_block *b, const bdc_sample *s, uint64_t n);
 
 /* engine_forward.c: b's forward sums for group g.  When `sync` is given,
  * its rows first replace the panel columns of its neurons in the group,
@@ -131,7 +138,7 @@ void bdc_engine_forward_group(bdc_engine *e, engine_block *b, const engine_rows 
 void bdc_engine_sync_panels(bdc_engine *e);
 
 /* engine_step.c: the training step of block sample t (step b->first + t);
- * returns 1 when the prediction made before learning was right. */
+ * returns the class it predicted before learning. */
 int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t);
 
 /* engine_step.c: after the last step of a block: its nudged neurons' rows
@@ -139,9 +146,14 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t);
 void bdc_engine_end_block(bdc_engine *e, engine_rows *out);
 
 /* engine_step.c: the class predicted for block sample t from its forward
- * sums alone (nothing is nudged during a test). */
+ * sums alone (nothing is nudged during a test); its cost goes to sc. */
 int bdc_engine_predict(const bdc_engine *e, const engine_block *b, size_t t,
                        engine_scratch *sc);
+
+/* engine_step.c: the analytic cost of one forward pass (bdc_cost's
+ * formulas, as the per-sample learners add them) with nnz non-zero inputs
+ * and nnz_h non-zero hidden activations. */
+void bdc_engine_forward_cost(const bdc_engine *e, bdc_cost *c, size_t nnz, size_t nnz_h);
 
 /* engine_bound.c: the bound of one nudge with coefficients c toward a
  * sample of Euclidean norm `norm`, inputs <= amax, at most D of them. */

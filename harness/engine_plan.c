@@ -7,32 +7,11 @@
 
 #include "engine_internal.h"
 
-void bdc_engine_plan_block(bdc_engine *e, engine_block *b, const bdc_samples *set,
-                           uint64_t first, size_t n)
+/* The chunks of b's inputs and where each sample's entries of each begin
+ * (e->touched marks the inputs some sample uses). */
+static void cut(bdc_engine *e, engine_block *b)
 {
-    const size_t D = e->D, stride = e->max_chunks + 1;
-    memset(e->touched, 0, D);
-    uint32_t at = 0;
-    for (size_t t = 0; t < n; t++) {
-        const size_t i = (size_t)((first + t) % set->count);
-        const size_t from = set->start[i], nnz = set->start[i + 1] - from;
-        double sum_sq = 0.0;
-        b->start[t] = at;
-        for (size_t k = 0; k < nnz; k++, at++) {
-            const uint32_t input = set->index[from + k];
-            const float v = set->value[set->level[from + k]];
-            b->idx[at] = input;
-            b->val[at] = v;
-            e->touched[input] = 1;
-            sum_sq += (double)v * (double)v;
-        }
-        b->norm[t] = sqrt(sum_sq);
-        b->label[t] = set->labels[i];
-    }
-    b->start[n] = at;
-    b->nsamples = n;
-    b->first = first;
-
+    const size_t D = e->D, stride = e->max_chunks + 1, n = b->nsamples;
     /* Chunk boundaries: a new chunk starts at the (tile+1)-th used input. */
     size_t c = 0, used = 0;
     b->bounds[0] = 0;
@@ -60,4 +39,51 @@ void bdc_engine_plan_block(bdc_engine *e, engine_block *b, const bdc_samples *se
         }
         pos[b->chunks] = end;
     }
+}
+
+void bdc_engine_plan_block(bdc_engine *e, engine_block *b, const bdc_samples *set,
+                           uint64_t first, size_t n)
+{
+    memset(e->touched, 0, e->D);
+    uint32_t at = 0;
+    for (size_t t = 0; t < n; t++) {
+        const size_t i = (size_t)((first + t) % set->count);
+        const size_t from = set->start[i], nnz = set->start[i + 1] - from;
+        double sum_sq = 0.0;
+        b->start[t] = at;
+        for (size_t k = 0; k < nnz; k++, at++) {
+            const uint32_t input = set->index[from + k];
+            const float v = set->value[set->level[from + k]];
+            b->idx[at] = input;
+            b->val[at] = v;
+            e->touched[input] = 1;
+            sum_sq += (double)v * (double)v;
+        }
+        b->norm[t] = sqrt(sum_sq);
+        b->label[t] = set->labels[i];
+    }
+    b->start[n] = at;
+    b->nsamples = n;
+    b->first = first;
+
+    cut(e, b);
+}
+
+void bdc_engine_plan_sample(bdc_engine *e, engine_block *b, const bdc_sample *s, uint64_t n)
+{
+    memset(e->touched, 0, e->D);
+    double sum_sq = 0.0;
+    for (size_t k = 0; k < s->nnz; k++) {
+        b->idx[k] = s->idx[k];
+        b->val[k] = s->val[k];
+        e->touched[s->idx[k]] = 1;
+        sum_sq += (double)s->val[k] * (double)s->val[k];
+    }
+    b->start[0] = 0;
+    b->start[1] = (uint32_t)s->nnz;
+    b->norm[0] = sqrt(sum_sq);
+    b->label[0] = s->label;
+    b->nsamples = 1;
+    b->first = n;
+    cut(e, b);
 }

@@ -31,17 +31,18 @@ static size_t grelu_sparse(const bdc_engine_kernels *ek, const float *v, size_t 
 /* The prediction from the sparse hidden activations (ascending neurons):
  * the label-side sums, then (bidir) their GReLU, then the first maximum. */
 static int classify(const bdc_engine *e, const uint32_t *cand, const float *h,
-                    size_t count, uint64_t *macs)
+                    size_t count, size_t *nonzero)
 {
     float o[BDC_CLASSES] = {0};
     const size_t C = e->C;
+    *nonzero = 0;
     for (size_t i = 0; i < count; i++) {
         if (h[i] == 0.0f)
             continue; /* GReLU zeros are not terms of the sum */
         const float *w = e->label_n + (size_t)cand[i] * C;
         for (size_t c = 0; c < C; c++)
             o[c] = o[c] + h[i] * w[c];
-        *macs += C;
+        (*nonzero)++;
     }
     if (e->output_grelu)
         e->k->grelu(o, C);
@@ -190,7 +191,9 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
     int nan;
     const float m = resolve(e, b, t, s, &nan);
     const size_t nh = grelu_sparse(e->ek, s, H, m, nan, sc->cand, sc->h);
-    const int predicted = classify(e, sc->cand, sc->h, nh, &e->stats.output_macs);
+    size_t nnz_h;
+    const int predicted = classify(e, sc->cand, sc->h, nh, &nnz_h);
+    e->stats.output_macs += (uint64_t)nnz_h * C;
 
     /* The label side: GReLU(0 + 1 * w) of the label's weights; the zero
      * and the one change no value that GReLU lets through. */
@@ -231,7 +234,16 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
     e->pending_t = t;
 
     remember(e, (uint32_t)win, &cx, b->norm[t]);
-    return predicted == label;
+
+    /* What a per-sample step counts. */
+    bdc_cost *cost = &e->train_cost;
+    bdc_engine_forward_cost(e, cost, b->start[t + 1] - b->start[t], nnz_h);
+    bdc_cost_activate(cost, 1, C, H);
+    bdc_cost_grelu(cost, H);
+    bdc_cost_winner(cost, H);
+    bdc_cost_nudge(cost, e->D);
+    bdc_cost_nudge(cost, C);
+    return predicted;
 }
 
 static int compare_u32(const void *a, const void *b)
@@ -281,6 +293,18 @@ int bdc_engine_predict(const bdc_engine *e, const engine_block *b, size_t t,
     int nan;
     const float m = e->ek->max_scan(s, e->H, &nan);
     const size_t nh = grelu_sparse(e->ek, s, e->H, m, nan, sc->cand, sc->h);
-    uint64_t macs = 0;
-    return classify(e, sc->cand, sc->h, nh, &macs);
+    size_t nnz_h;
+    const int predicted = classify(e, sc->cand, sc->h, nh, &nnz_h);
+    bdc_engine_forward_cost(e, &sc->infer, b->start[t + 1] - b->start[t], nnz_h);
+    return predicted;
+}
+
+void bdc_engine_forward_cost(const bdc_engine *e, bdc_cost *c, size_t nnz, size_t nnz_h)
+{
+    c->samples++;
+    bdc_cost_activate(c, nnz, e->D, e->H);
+    bdc_cost_grelu(c, e->H);
+    bdc_cost_activate(c, nnz_h, e->H, e->C);
+    if (e->output_grelu)
+        bdc_cost_grelu(c, e->C);
 }

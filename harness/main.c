@@ -15,6 +15,9 @@ static const char usage[] =
     "commands:\n"
     "  train      train and test one learner (bdc train --help)\n"
     "  info       this CPU, its kernel families and topology (bdc info --help)\n"
+    "  sweep      run a grid of trainings from a sweep file (bdc sweep --help)\n"
+    "  merge      combine results folders (bdc merge --help)\n"
+    "  table      the comparison table of an experiment (bdc table --help)\n"
     "\n"
     "  --version  print the version and the commit it was built from\n"
     "  --help     this text\n"
@@ -23,6 +26,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
+    if (argc > 0 && argv[0] && *argv[0])
+        bdc_argv0 = argv[0];
     if (argc < 2) {
         fputs(usage, stderr);
         return BDC_EXIT_USAGE;
@@ -40,6 +45,12 @@ int main(int argc, char **argv)
         return bdc_cmd_train(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0)
         return bdc_cmd_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return bdc_cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return bdc_cmd_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "table") == 0)
+        return bdc_cmd_table(argc - 1, argv + 1);
     fprintf(stderr, "bdc: unknown command '%s' (see bdc --help)\n", cmd);
     return BDC_EXIT_USAGE;
 }

@@ -23,6 +23,24 @@ typedef struct bdc_config {
 
 typedef struct bdc_model bdc_model;
 
+/* What a model has spent, counted analytically (docs/methodology.md): each
+ * step adds a formula in the sizes and the non-zeros it observed.  Training
+ * (train_step, its forward pass included) and inference (predict) are kept
+ * apart.  The counters are cumulative since create(); a caller measures a
+ * phase as the difference of two snapshots (bdc_cost_sub). */
+typedef struct bdc_cost {
+    uint64_t samples;      /* training steps, or predictions */
+    uint64_t dense_macs;   /* multiply-adds the model nominally needs: every
+                              input of every product, zero or not */
+    uint64_t macs;         /* multiply-adds executed: zero inputs skipped */
+    uint64_t elementwise_flops; /* GReLU, winner, nudge, softmax ...: every
+                              float operation that is not a product's MAC */
+    uint64_t weight_bytes_read, weight_bytes_written;
+    /* Not cumulative: the bytes the model holds while in this phase
+     * (weights, their mirrors, scratch buffers), the same at every call. */
+    uint64_t memory_bytes;
+} bdc_cost;
+
 typedef struct bdc_model_ops {
     const char *name;
     /* A model for inputs of `dim` values and BDC_CLASSES classes; NULL when
@@ -36,6 +54,20 @@ typedef struct bdc_model_ops {
     uint64_t (*fingerprint)(const bdc_model *m);
     size_t (*parameter_count)(const bdc_model *m);
     void (*destroy)(bdc_model *m);
+    /* The costs counted so far (see bdc_cost).  This one and those below
+     * come last, so that positional initializers of the fields above stay
+     * right; prefer designated ones. */
+    void (*cost)(const bdc_model *m, bdc_cost *train, bdc_cost *inference);
+    /* Optional, for learners that work many samples at once (the blocked
+     * engine, harness/engine.h); NULL for the others, which callers drive
+     * one sample at a time.  train_steps: `count` training steps from
+     * global step n, on samples n, n+1, ... of set (mod set->count),
+     * exactly as that many train_step calls; returns how many of their
+     * predictions were right.  evaluate: how many samples of set the
+     * model classifies right, as predict would. */
+    uint64_t (*train_steps)(bdc_model *m, const bdc_samples *set, uint64_t n,
+                            uint64_t count);
+    uint64_t (*evaluate)(bdc_model *m, const bdc_samples *set);
 } bdc_model_ops;
 
 extern const bdc_model_ops bdc_model_bidir;
@@ -50,6 +82,21 @@ const bdc_model_ops *bdc_model_ops_for(const char *model);
 
 /* lr(n) of the spec, in double. */
 double bdc_learning_rate(const bdc_config *cfg, uint64_t n);
+
+/* The price list of the kernel operations (docs/methodology.md): each adds
+ * one call's cost to c.  `inputs` is the number of inputs the product
+ * nominally has, `nnz` the number it was given (the non-zeros). */
+void bdc_cost_activate(bdc_cost *c, size_t nnz, size_t inputs, size_t outputs);
+void bdc_cost_grelu(bdc_cost *c, size_t n);
+void bdc_cost_winner(bdc_cost *c, size_t n);
+void bdc_cost_nudge(bdc_cost *c, size_t n);
+
+/* a - b for the cumulative counters; memory_bytes is a's. */
+bdc_cost bdc_cost_sub(const bdc_cost *a, const bdc_cost *b);
+
+/* FLOPs: a MAC is two. */
+uint64_t bdc_cost_flops(const bdc_cost *c);
+uint64_t bdc_cost_dense_flops(const bdc_cost *c);
 
 /* First index of the maximum of v[0..n). */
 size_t bdc_argmax_first(const float *v, size_t n);

@@ -2,7 +2,9 @@
  * outputs, A is D x H, B is H x C, both input-major.  Per step:
  *   h = GReLU(x.A), o = GReLU(h.B), e = GReLU(B.y),
  *   k = argmax(alpha*h + beta*e), nudge column k of A toward x and row k of
- *   B toward y. */
+ *   B toward y.
+ * Bt is a copy of B laid out C x H, so that B.y is a kernel product too
+ * (every multiply-add goes through the kernel table and can be counted). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,18 +15,19 @@ typedef struct bidir {
     bdc_config cfg;
     const bdc_kernels *k;
     size_t D, H, C;
-    float *A, *B;
+    float *A, *B, *Bt;
     float *h, *e, *o, *column;
     uint32_t *h_idx; /* non-zeros of h, the sparse input of h.B */
     float *h_val;
     float onehot[BDC_CLASSES];
+    bdc_cost train, infer;
 } bidir;
 
 static void destroy(bdc_model *m)
 {
     bidir *b = (bidir *)m;
     if (!b) return;
-    free(b->A); free(b->B); free(b->h); free(b->e); free(b->o);
+    free(b->A); free(b->B); free(b->Bt); free(b->h); free(b->e); free(b->o);
     free(b->column); free(b->h_idx); free(b->h_val);
     free(b);
 }
@@ -40,25 +43,30 @@ static bdc_model *create(const bdc_config *cfg, size_t dim, const bdc_kernels *k
     b->C = BDC_CLASSES;
     b->A = malloc(b->D * b->H * sizeof *b->A);
     b->B = malloc(b->H * b->C * sizeof *b->B);
+    b->Bt = malloc(b->H * b->C * sizeof *b->Bt);
     b->h = malloc(b->H * sizeof *b->h);
     b->e = malloc(b->H * sizeof *b->e);
     b->o = malloc(b->C * sizeof *b->o);
     b->column = malloc(b->D * sizeof *b->column);
     b->h_idx = malloc(b->H * sizeof *b->h_idx);
     b->h_val = malloc(b->H * sizeof *b->h_val);
-    if (!b->A || !b->B || !b->h || !b->e || !b->o || !b->column || !b->h_idx ||
+    if (!b->A || !b->B || !b->Bt || !b->h || !b->e || !b->o || !b->column || !b->h_idx ||
         !b->h_val) {
         destroy((bdc_model *)b);
         return NULL;
     }
     const float init = (float)cfg->init;
     for (size_t i = 0; i < b->D * b->H; i++) b->A[i] = init;
-    for (size_t i = 0; i < b->H * b->C; i++) b->B[i] = init;
+    for (size_t i = 0; i < b->H * b->C; i++) b->B[i] = b->Bt[i] = init;
+    const size_t D = b->D, H = b->H, C = b->C, f = sizeof(float);
+    /* Training touches everything; a prediction A, B and its buffers. */
+    b->train.memory_bytes = f * (D * H + 2 * H * C + 4 * H + 2 * C + D);
+    b->infer.memory_bytes = f * (D * H + H * C + 3 * H + C);
     return (bdc_model *)b;
 }
 
-/* h = GReLU(x.A); o = GReLU(h.B); returns argmax(o). */
-static int forward(bidir *b, const bdc_sample *s)
+/* h = GReLU(x.A); o = GReLU(h.B); returns argmax(o).  Its cost goes to c. */
+static int forward(bidir *b, const bdc_sample *s, bdc_cost *c)
 {
     const bdc_kernels *k = b->k;
     k->activate_sparse(s->idx, s->val, s->nnz, b->A, b->H, b->H, b->h);
@@ -71,6 +79,11 @@ static int forward(bidir *b, const bdc_sample *s)
         }
     k->activate_sparse(b->h_idx, b->h_val, nnz, b->B, b->C, b->C, b->o);
     k->grelu(b->o, b->C);
+    c->samples++;
+    bdc_cost_activate(c, s->nnz, b->D, b->H);
+    bdc_cost_grelu(c, b->H);
+    bdc_cost_activate(c, nnz, b->H, b->C);
+    bdc_cost_grelu(c, b->C);
     return (int)bdc_argmax_first(b->o, b->C);
 }
 
@@ -79,12 +92,13 @@ static int train_step(bdc_model *m, const bdc_sample *s, uint64_t n)
     bidir *b = (bidir *)m;
     const bdc_kernels *k = b->k;
     const size_t D = b->D, H = b->H, C = b->C;
-    const int predicted = forward(b, s);
+    const int predicted = forward(b, s, &b->train);
 
-    /* e = GReLU(B.y): with y one-hot, the sum over classes is the label's
-     * column of B (0 + w*1, the zero terms skipped). */
-    for (size_t j = 0; j < H; j++)
-        b->e[j] = 0.0f + b->B[j * C + (size_t)s->label] * 1.0f;
+    /* e = GReLU(B.y): y is the sparse input {label: 1}, so e_j is
+     * 0 + 1*B[j][label], the zero terms skipped. */
+    const uint32_t label = (uint32_t)s->label;
+    const float one = 1.0f;
+    k->activate_sparse(&label, &one, 1, b->Bt, H, H, b->e);
     k->grelu(b->e, H);
 
     const size_t win = k->winner(b->h, b->e, H, (float)b->cfg.alpha,
@@ -101,12 +115,21 @@ static int train_step(bdc_model *m, const bdc_sample *s, uint64_t n)
     b->onehot[s->label] = 1.0f;
     const bdc_nudge_coef cy = bdc_nudge_coef_make(lr, b->cfg.q_label, b->cfg.decay);
     k->nudge(b->B + win * C, b->onehot, C, &cy);
+    for (size_t c = 0; c < C; c++) b->Bt[c * H + win] = b->B[win * C + c];
+
+    bdc_cost *cost = &b->train;
+    bdc_cost_activate(cost, 1, C, H);
+    bdc_cost_grelu(cost, H);
+    bdc_cost_winner(cost, H);
+    bdc_cost_nudge(cost, D);
+    bdc_cost_nudge(cost, C);
     return predicted;
 }
 
 static int predict(bdc_model *m, const bdc_sample *s)
 {
-    return forward((bidir *)m, s);
+    bidir *b = (bidir *)m;
+    return forward(b, s, &b->infer);
 }
 
 /* A (D x H, row-major) then B (H x C, row-major). */
@@ -123,6 +146,20 @@ static size_t parameter_count(const bdc_model *m)
     return b->D * b->H + b->H * b->C;
 }
 
+static void cost(const bdc_model *m, bdc_cost *train, bdc_cost *inference)
+{
+    const bidir *b = (const bidir *)m;
+    *train = b->train;
+    *inference = b->infer;
+}
+
 const bdc_model_ops bdc_model_bidir = {
-    "bidir", create, train_step, predict, fingerprint, parameter_count, destroy,
+    .name = "bidir",
+    .create = create,
+    .train_step = train_step,
+    .predict = predict,
+    .fingerprint = fingerprint,
+    .parameter_count = parameter_count,
+    .cost = cost,
+    .destroy = destroy,
 };

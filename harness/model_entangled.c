@@ -3,7 +3,10 @@
  * side), both input-major.  Per step:
  *   a = GReLU(x.A), b = GReLU(y.L), prediction argmax(a.L^T),
  *   k = argmax(alpha*a + beta*b), nudge column k of A toward x (q_input) and
- *   column k of L toward y (q_label). */
+ *   column k of L toward y (q_label).
+ * Lt is a copy of L laid out H x C, so that the scores a.L^T are a kernel
+ * product too (every multiply-add goes through the kernel table and can be
+ * counted). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,18 +17,19 @@ typedef struct entangled {
     bdc_config cfg;
     const bdc_kernels *k;
     size_t D, H, C;
-    float *A, *L;
+    float *A, *L, *Lt;
     float *a, *b, *column;
     uint32_t *a_idx;
     float *a_val;
     float onehot[BDC_CLASSES];
+    bdc_cost train, infer;
 } entangled;
 
 static void destroy(bdc_model *m)
 {
     entangled *t = (entangled *)m;
     if (!t) return;
-    free(t->A); free(t->L); free(t->a); free(t->b); free(t->column);
+    free(t->A); free(t->L); free(t->Lt); free(t->a); free(t->b); free(t->column);
     free(t->a_idx); free(t->a_val);
     free(t);
 }
@@ -41,23 +45,29 @@ static bdc_model *create(const bdc_config *cfg, size_t dim, const bdc_kernels *k
     t->C = BDC_CLASSES;
     t->A = malloc(t->D * t->H * sizeof *t->A);
     t->L = malloc(t->C * t->H * sizeof *t->L);
+    t->Lt = malloc(t->C * t->H * sizeof *t->Lt);
     t->a = malloc(t->H * sizeof *t->a);
     t->b = malloc(t->H * sizeof *t->b);
     t->column = malloc(t->D * sizeof *t->column);
     t->a_idx = malloc(t->H * sizeof *t->a_idx);
     t->a_val = malloc(t->H * sizeof *t->a_val);
-    if (!t->A || !t->L || !t->a || !t->b || !t->column || !t->a_idx || !t->a_val) {
+    if (!t->A || !t->L || !t->Lt || !t->a || !t->b || !t->column || !t->a_idx || !t->a_val) {
         destroy((bdc_model *)t);
         return NULL;
     }
     const float init = (float)cfg->init;
     for (size_t i = 0; i < t->D * t->H; i++) t->A[i] = init;
-    for (size_t i = 0; i < t->C * t->H; i++) t->L[i] = init;
+    for (size_t i = 0; i < t->C * t->H; i++) t->L[i] = t->Lt[i] = init;
+    const size_t D = t->D, H = t->H, C = t->C, f = sizeof(float);
+    /* Training touches everything; a prediction A, Lt and its buffers. */
+    t->train.memory_bytes = f * (D * H + 2 * H * C + 4 * H + D + 3 * C);
+    t->infer.memory_bytes = f * (D * H + H * C + 3 * H + C);
     return (bdc_model *)t;
 }
 
-/* a = GReLU(x.A); returns argmax over classes c of sum_j a_j * L[c][j]. */
-static int forward(entangled *t, const bdc_sample *s)
+/* a = GReLU(x.A); returns argmax over classes c of sum_j a_j * L[c][j].
+ * Its cost goes to c. */
+static int forward(entangled *t, const bdc_sample *s, bdc_cost *c)
 {
     const size_t H = t->H;
     t->k->activate_sparse(s->idx, s->val, s->nnz, t->A, H, H, t->a);
@@ -69,13 +79,11 @@ static int forward(entangled *t, const bdc_sample *s)
             t->a_val[nnz++] = t->a[j];
         }
     float score[BDC_CLASSES];
-    for (size_t c = 0; c < t->C; c++) {
-        const float *row = t->L + c * H;
-        float sum = 0.0f;
-        for (size_t q = 0; q < nnz; q++)
-            sum = sum + t->a_val[q] * row[t->a_idx[q]];
-        score[c] = sum;
-    }
+    t->k->activate_sparse(t->a_idx, t->a_val, nnz, t->Lt, t->C, t->C, score);
+    c->samples++;
+    bdc_cost_activate(c, s->nnz, t->D, H);
+    bdc_cost_grelu(c, H);
+    bdc_cost_activate(c, nnz, H, t->C);
     return (int)bdc_argmax_first(score, t->C);
 }
 
@@ -84,7 +92,7 @@ static int train_step(bdc_model *m, const bdc_sample *s, uint64_t n)
     entangled *t = (entangled *)m;
     const bdc_kernels *k = t->k;
     const size_t D = t->D, H = t->H, C = t->C;
-    const int predicted = forward(t, s);
+    const int predicted = forward(t, s, &t->train);
 
     /* b = GReLU(y.L): y one-hot is the sparse input {label: 1}. */
     const uint32_t label = (uint32_t)s->label;
@@ -107,13 +115,21 @@ static int train_step(bdc_model *m, const bdc_sample *s, uint64_t n)
     const bdc_nudge_coef cy = bdc_nudge_coef_make(lr, t->cfg.q_label, t->cfg.decay);
     for (size_t c = 0; c < C; c++) lcol[c] = t->L[c * H + win];
     k->nudge(lcol, t->onehot, C, &cy);
-    for (size_t c = 0; c < C; c++) t->L[c * H + win] = lcol[c];
+    for (size_t c = 0; c < C; c++) t->L[c * H + win] = t->Lt[win * C + c] = lcol[c];
+
+    bdc_cost *cost = &t->train;
+    bdc_cost_activate(cost, 1, C, H);
+    bdc_cost_grelu(cost, H);
+    bdc_cost_winner(cost, H);
+    bdc_cost_nudge(cost, D);
+    bdc_cost_nudge(cost, C);
     return predicted;
 }
 
 static int predict(bdc_model *m, const bdc_sample *s)
 {
-    return forward((entangled *)m, s);
+    entangled *t = (entangled *)m;
+    return forward(t, s, &t->infer);
 }
 
 /* A (D x H, row-major) then L (C x H, row-major). */
@@ -130,6 +146,20 @@ static size_t parameter_count(const bdc_model *m)
     return t->D * t->H + t->C * t->H;
 }
 
+static void cost(const bdc_model *m, bdc_cost *train, bdc_cost *inference)
+{
+    const entangled *t = (const entangled *)m;
+    *train = t->train;
+    *inference = t->infer;
+}
+
 const bdc_model_ops bdc_model_entangled = {
-    "entangled", create, train_step, predict, fingerprint, parameter_count, destroy,
+    .name = "entangled",
+    .create = create,
+    .train_step = train_step,
+    .predict = predict,
+    .fingerprint = fingerprint,
+    .parameter_count = parameter_count,
+    .cost = cost,
+    .destroy = destroy,
 };

@@ -12,7 +12,7 @@ packages_for() {
     build)     echo "gcc make pkg-config libsimde-dev libhwloc-dev zlib1g-dev" ;;
     test)      echo "check python3:python3" ;;
     data)      echo "npm:npm dataset-fashion-mnist" ;;
-    bench)     echo "g++ libbenchmark-dev" ;;
+    bench)     echo "g++ libbenchmark-dev python3:python3" ;;
     plots)     echo "gnuplot-nox" ;;
     cross)     echo "gcc-aarch64-linux-gnu qemu-user check@arm64" ;;
     reference) echo "python3-numpy" ;;

@@ -21,6 +21,10 @@
     X(families)               \
     X(idx)                    \
     X(e2e)                    \
+    X(roofline)               \
+    X(accounting)             \
+    X(results)                \
+    X(sweep)                  \
     X(engine)
 
 #ifdef BDC_TEST_KERNELS_ONLY

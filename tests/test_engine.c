@@ -90,6 +90,7 @@ static void make_data(bdc_dataset *d, const char *model)
 
 typedef struct outcome {
     uint64_t fingerprint, train_correct, test_correct;
+    bdc_cost train, infer;
     bdc_engine_stats stats;
 } outcome;
 
@@ -113,25 +114,48 @@ static outcome per_sample(const bdc_config *cfg, const bdc_dataset *d)
         o.test_correct += ops->predict(m, &s) == s.label;
     }
     o.fingerprint = ops->fingerprint(m);
+    ops->cost(m, &o.train, &o.infer);
     bdc_sample_buf_free(&buf);
     ops->destroy(m);
     return o;
 }
 
+/* The blocked engine; with `split`, training stops after that many steps
+ * for a test (as a learning curve's point does) and then goes on. */
 static outcome blocked(const bdc_config *cfg, const bdc_dataset *d, const bdc_family *f,
-                       bdc_engine_opts opts)
+                       bdc_engine_opts opts, uint64_t split)
 {
     outcome o = {0};
     char err[256] = "";
     bdc_engine *e = bdc_engine_create(cfg, d->train.dim, f, &opts, err, sizeof err);
     ck_assert_msg(e != NULL, "%s", err);
-    o.train_correct = bdc_engine_train(e, &d->train, (uint64_t)cfg->epochs * d->train.count,
-                                       NULL, NULL);
+    const uint64_t steps = (uint64_t)cfg->epochs * d->train.count;
+    if (split) {
+        o.train_correct = bdc_engine_train(e, &d->train, 0, split);
+        bdc_engine_test(e, &d->test);
+    }
+    o.train_correct += bdc_engine_train(e, &d->train, split, steps - split);
     o.stats = bdc_engine_stats_of(e);
-    o.test_correct = bdc_engine_test(e, &d->test);
-    o.fingerprint = bdc_engine_fingerprint(e);
-    bdc_engine_destroy(e);
+    const bdc_model_ops *ops = &bdc_engine_ops;
+    bdc_model *m = bdc_engine_model(e);
+    bdc_cost train_before, infer_before;
+    ops->cost(m, &train_before, &infer_before);
+    o.test_correct = ops->evaluate(m, &d->test);
+    o.fingerprint = ops->fingerprint(m);
+    ops->cost(m, &o.train, &o.infer);
+    o.infer = bdc_cost_sub(&o.infer, &infer_before);
+    ops->destroy(m);
     return o;
+}
+
+/* The analytic costs agree with the per-sample learner's (all but the
+ * memory each holds, which differs by design). */
+static int same_cost(const bdc_cost *a, const bdc_cost *b)
+{
+    return a->samples == b->samples && a->dense_macs == b->dense_macs &&
+           a->macs == b->macs && a->elementwise_flops == b->elementwise_flops &&
+           a->weight_bytes_read == b->weight_bytes_read &&
+           a->weight_bytes_written == b->weight_bytes_written;
 }
 
 static const bdc_family *family_or_skip(int i)
@@ -157,24 +181,35 @@ static bdc_engine_stats check_all(const bdc_family *f, const bdc_config *cfg)
     make_data(&d, cfg->model);
     const outcome ref = per_sample(cfg, &d);
     bdc_engine_stats sum = {0};
+    const uint64_t split = (uint64_t)cfg->epochs * d.train.count / 3 + 1;
     for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
         for (size_t t = 0; t < sizeof tiles / sizeof tiles[0]; t++)
             for (unsigned threads = 1; threads <= 2; threads++) {
                 const bdc_engine_opts opts = {threads, blocks[b], tiles[t]};
-                const outcome got = blocked(cfg, &d, f, opts);
+                /* one run in two calls, with a test between them */
+                const uint64_t at = b == 2 && t == 0 ? split : 0;
+                const outcome got = blocked(cfg, &d, f, opts, at);
                 ck_assert_msg(got.fingerprint == ref.fingerprint &&
                                   got.train_correct == ref.train_correct &&
                                   got.test_correct == ref.test_correct,
-                              "%s %s H=%zu, block %zu, tile %zu, %u threads: weights %016llx, "
-                              "%llu train / %llu test right; per-sample scalar: %016llx, "
-                              "%llu / %llu",
+                              "%s %s H=%zu, block %zu, tile %zu, %u threads, split at %llu: "
+                              "weights %016llx, %llu train / %llu test right; per-sample "
+                              "scalar: %016llx, %llu / %llu",
                               f->name, cfg->model, cfg->hidden, blocks[b], tiles[t], threads,
+                              (unsigned long long)at,
                               (unsigned long long)got.fingerprint,
                               (unsigned long long)got.train_correct,
                               (unsigned long long)got.test_correct,
                               (unsigned long long)ref.fingerprint,
                               (unsigned long long)ref.train_correct,
                               (unsigned long long)ref.test_correct);
+                ck_assert_msg(same_cost(&got.train, &ref.train) && same_cost(&got.infer, &ref.infer),
+                              "%s %s: the blocked engine counts other costs than the per-sample "
+                              "learner (training %llu MACs, %llu FLOPs; per-sample %llu, %llu)",
+                              f->name, cfg->model, (unsigned long long)got.train.macs,
+                              (unsigned long long)got.train.elementwise_flops,
+                              (unsigned long long)ref.train.macs,
+                              (unsigned long long)ref.train.elementwise_flops);
                 sum.recomputed += got.stats.recomputed;
                 sum.pruned += got.stats.pruned;
             }
@@ -252,6 +287,48 @@ START_TEST(ablations_match)
     c = config("entangled", 57, 1);
     c.alpha = 0.0;
     check_all(f, &c);
+}
+END_TEST
+
+/* The engine through the per-sample calls of the model interface (each a
+ * block of one), as a generic caller would drive it. */
+START_TEST(one_at_a_time_matches)
+{
+    const bdc_family *f = family_or_skip(_i);
+    if (!f)
+        return;
+    const bdc_config c = config("bidir", 29, 1);
+    bdc_dataset d;
+    make_data(&d, c.model);
+    const outcome ref = per_sample(&c, &d);
+    const bdc_model_ops *ops = &bdc_engine_ops;
+    bdc_model *m = ops->create(&c, d.train.dim, f->kernels);
+    bdc_sample_buf buf;
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_eq(bdc_sample_buf_init(&buf, d.train.dim), 0);
+    uint64_t train_correct = 0, test_correct = 0;
+    for (size_t i = 0; i < d.train.count; i++) {
+        const bdc_sample s = bdc_samples_get(&d.train, i, &buf);
+        train_correct += ops->train_step(m, &s, i) == s.label;
+    }
+    for (size_t i = 0; i < d.test.count; i++) {
+        const bdc_sample s = bdc_samples_get(&d.test, i, &buf);
+        test_correct += ops->predict(m, &s) == s.label;
+    }
+    bdc_cost train, infer;
+    ops->cost(m, &train, &infer);
+    ck_assert_msg(ops->fingerprint(m) == ref.fingerprint && train_correct == ref.train_correct &&
+                      test_correct == ref.test_correct,
+                  "%s: one sample at a time through the model interface: weights %016llx, "
+                  "%llu / %llu right; per-sample scalar %016llx, %llu / %llu",
+                  f->name, (unsigned long long)ops->fingerprint(m),
+                  (unsigned long long)train_correct, (unsigned long long)test_correct,
+                  (unsigned long long)ref.fingerprint, (unsigned long long)ref.train_correct,
+                  (unsigned long long)ref.test_correct);
+    ck_assert(same_cost(&train, &ref.train) && same_cost(&infer, &ref.infer));
+    bdc_sample_buf_free(&buf);
+    ops->destroy(m);
+    bdc_dataset_free(&d);
 }
 END_TEST
 
@@ -362,6 +439,7 @@ Suite *bdc_suite_engine(void)
         tcase_add_loop_test(tc, binconv_matches, at, at + 1);
         tcase_add_loop_test(tc, negative_weights_match, at, at + 1);
         tcase_add_loop_test(tc, ablations_match, at, at + 1);
+        tcase_add_loop_test(tc, one_at_a_time_matches, at, at + 1);
         suite_add_tcase(s, tc);
     }
     TCase *tc = tcase_create("bound");

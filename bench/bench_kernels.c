@@ -1,0 +1,574 @@
+/* The kernel benchmarks: every operation of the kernel table, in every
+ * family of the family list, on the layers of the published models (with
+ * real MNIST inputs) and on sizes that sit in each cache level; plus the
+ * two composite steps of training, the max-activation search and the
+ * weight nudge.  Names are operation/shape/family.
+ *
+ * Families come from bdc_family_count()/bdc_family_at() and each case
+ * calls the family's table, so a new family, or a new kernel in a family's
+ * table, is benchmarked without a change here.  A new operation in the
+ * table needs a driver below; the assertion that follows makes sure it is
+ * not forgotten. */
+#include "bench_kernels.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/binconv.h"
+#include "../harness/model.h"
+#include "../kernels/cpu.h"
+#include "../kernels/dispatch.h"
+#include "../kernels/families.h"
+#include "gbench.h"
+#include "inputs.h"
+
+_Static_assert(sizeof(bdc_kernels) == 4 * sizeof(void (*)(void)),
+               "bdc_kernels changed: give the new operation a driver in "
+               "bench/bench_kernels.c and update this count");
+
+#define C BDC_CLASSES
+
+/* Nudges restore the weights they move every RESTORE nudges of the same
+ * vector (timed; a copy amortised over RESTORE nudges), so that a long
+ * run never decays them into subnormal numbers: the benchmark then times
+ * the same arithmetic at every run length. */
+enum { RESTORE = 512 };
+
+/* The row width of the cache-sized activate_sparse cases. */
+enum { LEVEL_COLS = 256 };
+
+typedef enum { IN_MNIST, IN_BINCONV, IN_HIDDEN, IN_SYNTHETIC } input_kind;
+
+static const char *const input_name[] = {"mnist", "binconv", "hidden", "synthetic"};
+
+/* What one run did, for the counters. */
+typedef struct work {
+    double flops, bytes, items;
+    char note[48];
+} work;
+
+typedef struct case_data case_data;
+
+/* What an operation works on, given a layer rows x cols. */
+typedef enum {
+    ON_MATRIX,   /* the weights and one input */
+    ON_OUTPUTS,  /* a vector of cols (an activation) */
+    ON_INPUTS,   /* a neuron's weights: rows toward the input, or C toward
+                    the label on a second layer */
+} operand;
+
+typedef struct bench_op {
+    const char *name;
+    int composite;       /* a training step, run on the input layers only */
+    operand on;
+    unsigned vector_bytes; /* vectors: bytes of working set per element */
+    int (*prepare)(case_data *d, char *err, size_t errlen);
+    void (*run)(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w);
+} bench_op;
+
+/* One operation on one shape; the families' cases share it. */
+struct case_data {
+    const bench_op *op;
+    char shape[16];     /* "784x1500" or a level name */
+    input_kind input;
+    size_t rows, cols;  /* weights, input-major */
+    size_t n;           /* vector length of grelu, winner, nudge */
+    int level;          /* where the working set sits */
+    char size[40];      /* the dimensions, for the label */
+
+    /* Made on first use; released when another case needs the memory. */
+    int ready;
+    const bench_inputs *in;
+    bench_inputs own;   /* synthetic inputs */
+    float *w, *w0, *b, *b0, *e, *v, *v0, *a, *out, *column;
+};
+
+typedef struct kernel_case {
+    const bdc_family *family;
+    case_data *data;
+} kernel_case;
+
+static const bdc_roofline *roofline;
+static unsigned line_bytes = 64;
+static bdc_config bidir;        /* the published constants */
+static bdc_nudge_coef coef;     /* a nudge of the first epoch's end */
+static case_data *prepared;
+static case_data *datas;
+static kernel_case *cases;
+static size_t data_count, case_count;
+static volatile size_t bench_sink; /* winners land here: the calls must happen */
+
+/* --- preparing the data ------------------------------------------------- */
+
+static float *floats(size_t n) { return malloc((n ? n : 1) * sizeof(float)); }
+
+static void release(case_data *d)
+{
+    float **all[] = {&d->w, &d->w0, &d->b, &d->b0, &d->e, &d->v, &d->v0,
+                     &d->a, &d->out, &d->column};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        free(*all[i]);
+        *all[i] = NULL;
+    }
+    bench_inputs_free(&d->own);
+    d->in = NULL;
+    d->ready = 0;
+}
+
+static int out_of_memory(char *err, size_t errlen)
+{
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+static int get_inputs(case_data *d, char *err, size_t errlen)
+{
+    switch (d->input) {
+    case IN_MNIST: d->in = bench_inputs_mnist(err, errlen); break;
+    case IN_BINCONV: d->in = bench_inputs_binconv(err, errlen); break;
+    case IN_HIDDEN: d->in = bench_inputs_hidden(d->rows, err, errlen); break;
+    case IN_SYNTHETIC:
+        if (bench_inputs_synthetic(&d->own, 1, d->rows))
+            return out_of_memory(err, errlen);
+        d->in = &d->own;
+        break;
+    }
+    if (!d->in)
+        return -1;
+    if (d->in->dim != d->rows) {
+        snprintf(err, errlen, "%s inputs have %zu values, the layer %zu rows",
+                 input_name[d->input], d->in->dim, d->rows);
+        return -1;
+    }
+    return 0;
+}
+
+/* The layer's weights: the same matrix for every case of this shape. */
+static int get_weights(case_data *d, char *err, size_t errlen)
+{
+    if (!(d->w = floats(d->rows * d->cols)))
+        return out_of_memory(err, errlen);
+    bench_random(d->w, d->rows * d->cols, bench_weight_seed(d->rows, d->cols));
+    return 0;
+}
+
+/* GReLU(v) of random values: the shape of a label-side activation. */
+static void random_activation(float *v, size_t n, uint64_t seed)
+{
+    bench_random(v, n, seed);
+    bdc_family_scalar.kernels->grelu(v, n);
+}
+
+/* The first input's activation x0 . W, as a GReLU would receive it. */
+static int first_activation(case_data *d, float *v, char *err, size_t errlen)
+{
+    if (d->input == IN_SYNTHETIC) {
+        bench_random(v, d->n, 0xacce55 ^ d->n);
+        return 0;
+    }
+    if (get_inputs(d, err, errlen) || get_weights(d, err, errlen))
+        return -1;
+    const bench_inputs *in = d->in;
+    bdc_family_scalar.kernels->activate_sparse(in->idx, in->val, in->start[1], d->w,
+                                               d->cols, d->cols, v);
+    free(d->w);
+    d->w = NULL;
+    return 0;
+}
+
+static int prepare_activate(case_data *d, char *err, size_t errlen)
+{
+    if (get_inputs(d, err, errlen) || get_weights(d, err, errlen))
+        return -1;
+    return (d->out = floats(d->cols)) ? 0 : out_of_memory(err, errlen);
+}
+
+static int prepare_grelu(case_data *d, char *err, size_t errlen)
+{
+    if (!(d->v = floats(d->n)) || !(d->v0 = floats(d->n)))
+        return out_of_memory(err, errlen);
+    return first_activation(d, d->v0, err, errlen);
+}
+
+static int prepare_winner(case_data *d, char *err, size_t errlen)
+{
+    if (!(d->v = floats(d->n)) || !(d->a = floats(d->n)))
+        return out_of_memory(err, errlen);
+    if (first_activation(d, d->v, err, errlen))
+        return -1;
+    bdc_family_scalar.kernels->grelu(d->v, d->n);
+    random_activation(d->a, d->n, 0xe ^ d->n);
+    return 0;
+}
+
+/* The weight vector of one neuron and what it moves toward: the first
+ * image for an input layer, its one-hot label for a label-side row, random
+ * values for the cache-sized cases. */
+static int prepare_nudge(case_data *d, char *err, size_t errlen)
+{
+    if (!(d->v = floats(d->n)) || !(d->v0 = floats(d->n)) || !(d->a = floats(d->n)))
+        return out_of_memory(err, errlen);
+    bench_random(d->v0, d->n, 0x0d6e ^ d->n);
+    if (d->input == IN_SYNTHETIC) {
+        bench_random(d->a, d->n, 0xa ^ d->n);
+        return 0;
+    }
+    if (get_inputs(d, err, errlen))
+        return -1;
+    if (d->input == IN_HIDDEN) {
+        memset(d->a, 0, d->n * sizeof *d->a);
+        d->a[d->in->label[0]] = 1.0f;
+    } else {
+        memcpy(d->a, d->in->dense, d->n * sizeof *d->a);
+    }
+    return 0;
+}
+
+/* Weights, a hidden activation and, per class, the label-side activation
+ * e = GReLU(B . y). */
+static int prepare_search(case_data *d, char *err, size_t errlen)
+{
+    if (get_inputs(d, err, errlen) || get_weights(d, err, errlen))
+        return -1;
+    if (!(d->out = floats(d->cols)) || !(d->e = floats(C * d->cols)))
+        return out_of_memory(err, errlen);
+    for (size_t c = 0; c < C; c++)
+        random_activation(d->e + c * d->cols, d->cols, 0xe0 + c);
+    return 0;
+}
+
+/* The input layer A (rows x cols) and the label side B (cols x C), each
+ * with a pristine copy, a column buffer and the one-hot labels. */
+static int prepare_weight_nudge(case_data *d, char *err, size_t errlen)
+{
+    if (get_inputs(d, err, errlen) || get_weights(d, err, errlen))
+        return -1;
+    const size_t wn = d->rows * d->cols, bn = d->cols * C;
+    if (!(d->w0 = floats(wn)) || !(d->b = floats(bn)) || !(d->b0 = floats(bn)) ||
+        !(d->column = floats(d->rows)) || !(d->a = floats(C * C)))
+        return out_of_memory(err, errlen);
+    memcpy(d->w0, d->w, wn * sizeof *d->w);
+    bench_random(d->b0, bn, bench_weight_seed(d->cols, C));
+    memset(d->a, 0, C * C * sizeof *d->a);
+    for (size_t c = 0; c < C; c++)
+        d->a[c * C + c] = 1.0f;
+    return 0;
+}
+
+/* --- the timed loops ------------------------------------------------------ */
+
+static void run_activate(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w)
+{
+    const bench_inputs *in = d->in;
+    uint64_t nnz = 0;
+    size_t i = 0;
+    for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
+        for (uint64_t it = 0; it < n; it++) {
+            const size_t first = in->start[i], count = in->start[i + 1] - first;
+            k->activate_sparse(in->idx + first, in->val + first, count, d->w,
+                               d->cols, d->cols, d->out);
+            nnz += count;
+            if (++i == in->count)
+                i = 0;
+        }
+    const double iters = (double)bdc_bench_iterations(s);
+    const double macs = (double)nnz * (double)d->cols;
+    w->flops = 2 * macs;
+    w->bytes = 4 * macs + 8 * (double)nnz + 4 * (double)d->cols * iters;
+    w->items = macs;
+    if (d->input != IN_SYNTHETIC && iters > 0)
+        snprintf(w->note, sizeof w->note, ", nnz %.1f", (double)nnz / iters);
+}
+
+static void run_grelu(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w)
+{
+    memcpy(d->v, d->v0, d->n * sizeof *d->v);
+    for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
+        for (uint64_t it = 0; it < n; it++)
+            k->grelu(d->v, d->n);
+    const double elements = (double)bdc_bench_iterations(s) * (double)d->n;
+    w->flops = 4 * elements;  /* max, subtract, divide, clamp */
+    w->bytes = 12 * elements; /* two passes read, one writes */
+    w->items = elements;
+}
+
+static void run_winner(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w)
+{
+    const float alpha = (float)bidir.alpha, beta = (float)bidir.beta;
+    size_t sum = 0;
+    for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
+        for (uint64_t it = 0; it < n; it++)
+            sum += k->winner(d->v, d->a, d->n, alpha, beta);
+    bench_sink = sum;
+    const double elements = (double)bdc_bench_iterations(s) * (double)d->n;
+    w->flops = 4 * elements; /* two products, a sum, a comparison */
+    w->bytes = 8 * elements;
+    w->items = elements;
+}
+
+static void run_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w)
+{
+    memcpy(d->v, d->v0, d->n * sizeof *d->v);
+    unsigned since = 0;
+    for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
+        for (uint64_t it = 0; it < n; it++) {
+            k->nudge(d->v, d->a, d->n, &coef);
+            if (++since == RESTORE) {
+                memcpy(d->v, d->v0, d->n * sizeof *d->v);
+                since = 0;
+            }
+        }
+    const double elements = (double)bdc_bench_iterations(s) * (double)d->n;
+    w->flops = 6 * elements;  /* spec "The nudge": 3 products, 3 sums */
+    w->bytes = 12 * elements; /* read w and a, write w */
+    w->items = elements;
+}
+
+/* The max-activation search of one input: h = GReLU(x . A), then the
+ * winner of alpha*h + beta*e for its label. */
+static void run_search(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w)
+{
+    const bench_inputs *in = d->in;
+    const float alpha = (float)bidir.alpha, beta = (float)bidir.beta;
+    const size_t H = d->cols;
+    uint64_t nnz = 0;
+    size_t i = 0, sum = 0;
+    for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
+        for (uint64_t it = 0; it < n; it++) {
+            const size_t first = in->start[i], count = in->start[i + 1] - first;
+            k->activate_sparse(in->idx + first, in->val + first, count, d->w, H, H,
+                               d->out);
+            k->grelu(d->out, H);
+            sum += k->winner(d->out, d->e + (size_t)in->label[i] * H, H, alpha, beta);
+            nnz += count;
+            if (++i == in->count)
+                i = 0;
+        }
+    bench_sink = sum;
+    const double iters = (double)bdc_bench_iterations(s);
+    const double macs = (double)nnz * (double)H;
+    w->flops = 2 * macs + 8 * (double)H * iters;
+    w->bytes = 4 * macs + 8 * (double)nnz + (4 + 12 + 8) * (double)H * iters;
+    w->items = iters;
+    if (iters > 0)
+        snprintf(w->note, sizeof w->note, ", nnz %.1f", (double)nnz / iters);
+}
+
+/* The weight nudge of one step, as the bidir learner does it: column k of
+ * A (strided) gathered, nudged toward the image and scattered back, then
+ * row k of B nudged toward the one-hot label.  Winners are pseudo-random. */
+static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data *d,
+                             work *w)
+{
+    const bench_inputs *in = d->in;
+    const size_t D = d->rows, H = d->cols;
+    memcpy(d->w, d->w0, D * H * sizeof *d->w);
+    memcpy(d->b, d->b0, H * C * sizeof *d->b);
+    uint64_t x = 0x2545f4914f6cdd1du;
+    size_t i = 0, since = 0;
+    for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
+        for (uint64_t it = 0; it < n; it++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            const size_t win = (size_t)(((x >> 32) * (uint64_t)H) >> 32); /* in [0, H) */
+            float *col = d->column;
+            for (size_t r = 0; r < D; r++) col[r] = d->w[r * H + win];
+            k->nudge(col, in->dense + i * D, D, &coef);
+            for (size_t r = 0; r < D; r++) d->w[r * H + win] = col[r];
+            k->nudge(d->b + win * C, d->a + (size_t)in->label[i] * C, C, &coef);
+            if (++i == in->count)
+                i = 0;
+            if (++since == (size_t)RESTORE * H) {
+                memcpy(d->w, d->w0, D * H * sizeof *d->w);
+                memcpy(d->b, d->b0, H * C * sizeof *d->b);
+                since = 0;
+            }
+        }
+    const double iters = (double)bdc_bench_iterations(s);
+    w->flops = 6 * (double)(D + C) * iters;
+    /* the column touches one cache line per row, read and written back */
+    w->bytes = (2.0 * line_bytes * (double)D + 4 * (double)D + 12 * C) * iters;
+    w->items = iters;
+}
+
+static const bench_op ops[] = {
+    {"activate_sparse", 0, ON_MATRIX, 0, prepare_activate, run_activate},
+    {"grelu", 0, ON_OUTPUTS, 4, prepare_grelu, run_grelu},                /* v */
+    {"winner", 0, ON_OUTPUTS, 8, prepare_winner, run_winner},             /* h, e */
+    {"nudge", 0, ON_INPUTS, 8, prepare_nudge, run_nudge},                 /* w, a */
+    {"max_activation_search", 1, ON_MATRIX, 0, prepare_search, run_search},
+    {"weight_nudge", 1, ON_MATRIX, 0, prepare_weight_nudge, run_weight_nudge},
+};
+enum { OP_COUNT = sizeof ops / sizeof ops[0] };
+
+/* --- one benchmark ------------------------------------------------------ */
+
+/* "needs avx2 fma, which this CPU lacks" */
+static void lacking(const bdc_family *f, char *out, size_t len)
+{
+    size_t used = (size_t)snprintf(out, len, "%s needs", f->name);
+    for (unsigned i = 0; i < bdc_cpu_feature_count && used < len; i++) {
+        const unsigned bit = bdc_cpu_all_features[i];
+        if ((f->needs & bit) && !(bdc_cpu_features() & bit))
+            used += (size_t)snprintf(out + used, len - used, " %s",
+                                     bdc_cpu_feature_name(bit));
+    }
+    if (used < len)
+        snprintf(out + used, len - used, ", which this CPU lacks");
+}
+
+static void bench_case(bdc_bench_state *s, void *arg)
+{
+    const kernel_case *c = arg;
+    case_data *d = c->data;
+    const bdc_family_status status = bdc_family_status_of(c->family);
+    char msg[512];
+    if (status == BDC_UNAVAILABLE) {
+        lacking(c->family, msg, sizeof msg);
+        bdc_bench_skip(s, msg);
+        return;
+    }
+    if (!d->ready) {
+        if (prepared && prepared != d)
+            release(prepared);
+        prepared = d;
+        char err[400];
+        if (d->op->prepare(d, err, sizeof err)) {
+            release(d);
+            snprintf(msg, sizeof msg, "%s inputs: %s", input_name[d->input], err);
+            bdc_bench_skip(s, msg);
+            return;
+        }
+        d->ready = 1;
+    }
+    work w = {0};
+    d->op->run(s, c->family->kernels, d, &w);
+
+    int compute_bound = 0;
+    const double ideal =
+        bdc_roofline_seconds(roofline, w.flops, w.bytes, d->level, &compute_bound);
+    bdc_bench_flops(s, w.flops);
+    bdc_bench_bytes(s, w.bytes);
+    bdc_bench_items(s, w.items);
+    bdc_bench_rate(s, "bound_pct", 100 * ideal);
+    snprintf(msg, sizeof msg, "%s%s %s-bound, %s %s%s",
+             status == BDC_EMULATED ? "emulated, " : "",
+             bdc_roofline_level_name(d->level), compute_bound ? "compute" : "memory",
+             input_name[d->input], d->size, w.note);
+    bdc_bench_label(s, msg);
+}
+
+/* --- registration ------------------------------------------------------- */
+
+/* The layers of the published models: bidir (H = 1500 and a small H =
+ * 100), entangled (H = 784) and binconv (H = 1000 on 4433 features).
+ * Second layers take the first layer's GReLU output. */
+static const struct layer {
+    const char *name;
+    size_t rows, cols;
+    input_kind input;
+} layers[] = {
+    {"784x1500", 784, 1500, IN_MNIST},
+    {"1500x10", 1500, C, IN_HIDDEN},
+    {"784x784", 784, 784, IN_MNIST},
+    {"4433x1000", BDC_BINCONV_DIM, 1000, IN_BINCONV},
+    {"784x100", 784, 100, IN_MNIST},
+    {"100x10", 100, C, IN_HIDDEN},
+};
+enum { LAYER_COUNT = sizeof layers / sizeof layers[0] };
+
+/* The case of op on a published layer. */
+static void layer_case(case_data *d, const bench_op *op, const struct layer *l)
+{
+    snprintf(d->shape, sizeof d->shape, "%s", l->name);
+    d->input = l->input;
+    d->rows = l->rows;
+    d->cols = l->cols;
+    uint64_t bytes = 4 * (uint64_t)l->rows * l->cols; /* the weights */
+    if (op->on != ON_MATRIX) {
+        if (op->on == ON_OUTPUTS)
+            d->n = l->cols;
+        else /* label side: a row of B */
+            d->n = l->input == IN_HIDDEN ? C : l->rows;
+        bytes = op->vector_bytes * (uint64_t)d->n;
+        snprintf(d->size, sizeof d->size, "n %zu%s", d->n,
+                 op->on == ON_INPUTS && l->input == IN_HIDDEN ? " toward the label" : "");
+    } else {
+        snprintf(d->size, sizeof d->size, "%zux%zu", d->rows, d->cols);
+    }
+    d->level = bdc_roofline_level_of(roofline, bytes);
+}
+
+/* The case of op whose working set is the buffer of cache level `level`. */
+static void level_case(case_data *d, const bench_op *op, int level)
+{
+    const uint64_t bytes = roofline->probe_bytes[level];
+    snprintf(d->shape, sizeof d->shape, "%s", bdc_roofline_level_name(level));
+    d->input = IN_SYNTHETIC;
+    if (op->on == ON_MATRIX) {
+        d->cols = LEVEL_COLS;
+        d->rows = (size_t)(bytes / (4 * LEVEL_COLS));
+        snprintf(d->size, sizeof d->size, "%zux%zu dense", d->rows, d->cols);
+    } else {
+        d->n = (size_t)(bytes / op->vector_bytes);
+        snprintf(d->size, sizeof d->size, "n %zu", d->n);
+    }
+    d->level = bdc_roofline_level_of(roofline, bytes);
+}
+
+void bench_kernels_register(const bdc_roofline *r, unsigned cache_line_bytes)
+{
+    roofline = r;
+    if (cache_line_bytes)
+        line_bytes = cache_line_bytes;
+    bdc_config_defaults("bidir", &bidir);
+    coef = bdc_nudge_coef_make(bdc_learning_rate(&bidir, 60000), bidir.q_input,
+                               bidir.decay);
+
+    const size_t families = bdc_family_count();
+    datas = calloc(OP_COUNT * (LAYER_COUNT + BDC_LEVELS), sizeof *datas);
+    cases = calloc(OP_COUNT * (LAYER_COUNT + BDC_LEVELS) * families, sizeof *cases);
+    if (!datas || !cases) {
+        fprintf(stderr, "bdc-bench: out of memory\n");
+        exit(1);
+    }
+    for (size_t o = 0; o < OP_COUNT; o++) {
+        const bench_op *op = &ops[o];
+        for (size_t s = 0; s < LAYER_COUNT + BDC_LEVELS; s++) {
+            const int is_layer = s < LAYER_COUNT;
+            if (op->composite &&
+                (!is_layer || layers[s].input == IN_HIDDEN))
+                continue;
+            case_data *d = &datas[data_count++];
+            d->op = op;
+            if (is_layer)
+                layer_case(d, op, &layers[s]);
+            else
+                level_case(d, op, (int)(s - LAYER_COUNT));
+            for (size_t f = 0; f < families; f++) {
+                kernel_case *c = &cases[case_count++];
+                c->family = bdc_family_at(f);
+                c->data = d;
+                char name[128];
+                snprintf(name, sizeof name, "%s/%s/%s", op->name, d->shape,
+                         c->family->name);
+                bdc_bench_register(name, bench_case, c);
+            }
+        }
+    }
+}
+
+void bench_kernels_release(void)
+{
+    for (size_t i = 0; i < data_count; i++)
+        release(&datas[i]);
+    free(datas);
+    free(cases);
+    datas = NULL;
+    cases = NULL;
+    data_count = case_count = 0;
+    prepared = NULL;
+    bench_inputs_release_all();
+}

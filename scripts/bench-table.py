@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""The kernel x family x shape table of a bdc-bench JSON report.
+
+usage: scripts/bench-table.py [--check] [--update FILE] BENCH_JSON
+
+Prints Markdown: the machine and its roofline, then one row per benchmark
+(time per call, GB/s, GFLOP/s, % of the roofline bound).  With repetitions
+the median is shown.  Times are CPU times, the ones Google Benchmark's
+rates are computed from.
+
+--check        also verify the report: every operation/shape has every
+               family of the build, nothing was skipped except what this
+               CPU cannot run, every rate is positive; exit 1 otherwise
+--update FILE  replace the text between the lines
+               "<!-- bench-table:begin -->" and "<!-- bench-table:end -->"
+               of FILE with the table instead of printing it
+"""
+import json
+import sys
+
+UNIT_TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
+BEGIN, END = "<!-- bench-table:begin -->", "<!-- bench-table:end -->"
+
+
+def fail(msg):
+    print("bench-table: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def usage(msg):
+    print("bench-table: " + msg + " (see scripts/bench-table.py --help)", file=sys.stderr)
+    sys.exit(2)
+
+
+def load(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError as e:
+        fail("%s: %s" % (path, e.strerror))
+    except json.JSONDecodeError as e:
+        fail("%s: not JSON (%s)" % (path, e))
+
+
+def results(report):
+    """name -> the row to show: the median aggregate, else the one run."""
+    rows = {}
+    order = []
+    for b in report.get("benchmarks", []):
+        name = b.get("run_name", b["name"])
+        if name not in rows:
+            order.append(name)
+        if b.get("run_type") == "aggregate":
+            if b.get("aggregate_name") == "median":
+                rows[name] = b
+        else:
+            rows.setdefault(name, b)  # without a median: the first run
+    return [(n, rows[n]) for n in order if n in rows]
+
+
+def num(x, digits=3):
+    """digits significant digits, never in exponent form."""
+    if x is None:
+        return ""
+    if x == 0 or abs(x) >= 10 ** (digits - 1):
+        return "%.0f" % x
+    text = "%.*g" % (digits, x)
+    if "e" in text:  # below 1e-4
+        text = "%.*f" % (digits + 3, x)
+    return text
+
+
+def row_time_us(b):
+    return b["cpu_time"] * UNIT_TO_US.get(b.get("time_unit", "ns"), 1e-3)
+
+
+def table(report):
+    ctx = report.get("context", {})
+    out = []
+    machine = {}
+    try:
+        machine = json.loads(ctx.get("machine", "{}"))
+    except json.JSONDecodeError:
+        pass
+    out.append("Machine `%s` (%s), bdc %s commit %s, %s." % (
+        ctx.get("machine_id", "?"), machine.get("cpu_model", "?"),
+        ctx.get("bdc_version", "?"), ctx.get("bdc_commit", "?"),
+        ctx.get("date", "?")))
+    out.append("")
+    out.append("Roofline (one core): %s GFLOP/s multiply+add, %s GFLOP/s FMA; "
+               "read %s GB/s." % (
+                   ctx.get("roofline_mul_add_gflops", "?"),
+                   ctx.get("roofline_fma_gflops", "?"),
+                   ", ".join("%s %s" % (lvl, ctx.get("roofline_read_gbps_" + lvl, "?"))
+                             for lvl in ("L1", "L2", "L3", "DRAM"))))
+    out.append("")
+    out.append("| benchmark | shape | family | time (µs) | GB/s | GFLOP/s | % of bound | level, bound, inputs |")
+    out.append("|---|---|---|---:|---:|---:|---:|---|")
+    for name, b in results(report):
+        parts = name.split("/")
+        if parts[0] == "roofline":
+            kernel, shape, family = parts[0], "/".join(parts[1:]), ""
+        elif len(parts) == 3:
+            kernel, shape, family = parts
+        else:
+            kernel, shape, family = name, "", ""
+        if b.get("error_occurred"):
+            out.append("| %s | %s | %s | skipped: %s | | | | |" % (
+                kernel, shape, family, b.get("error_message", "")))
+            continue
+        gbs = b.get("bytes_per_second")
+        flops = b.get("FLOPS")
+        pct = b.get("bound_pct")
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            kernel, shape, family, num(row_time_us(b)),
+            num(gbs * 1e-9 if gbs else None), num(flops * 1e-9 if flops else None),
+            num(pct, 2) if pct is not None else "", b.get("label", "")))
+    return "\n".join(out) + "\n"
+
+
+def check(report):
+    """Problems found in the report, as lines."""
+    ctx = report.get("context", {})
+    problems = []
+    status = {}
+    for item in ctx.get("bdc_families", "").split():
+        name, _, st = item.partition(":")
+        status[name] = st
+    if not status:
+        problems.append("context: no bdc_families")
+    for key in ["roofline_mul_add_gflops"] + ["roofline_read_gbps_" + l
+                                              for l in ("L1", "L2", "L3", "DRAM")]:
+        try:
+            if not float(ctx.get(key, "0")) > 0:
+                problems.append("context: %s is not positive" % key)
+        except ValueError:
+            problems.append("context: %s is not a number" % key)
+    try:
+        json.loads(ctx.get("machine", ""))
+    except json.JSONDecodeError:
+        problems.append("context: machine is not a JSON record")
+    for key in ("bdc_version", "bdc_commit", "machine_id"):
+        if not ctx.get(key):
+            problems.append("context: no %s" % key)
+
+    seen = {}
+    rows = results(report)
+    if not rows:
+        problems.append("no benchmarks")
+    for name, b in rows:
+        parts = name.split("/")
+        if parts[0] == "roofline":
+            if b.get("error_occurred"):
+                if "which this CPU lacks" not in b.get("error_message", ""):
+                    problems.append("%s: %s" % (name, b.get("error_message")))
+            elif not (b.get("FLOPS", 0) > 0 or b.get("bytes_per_second", 0) > 0):
+                problems.append("%s: no rate" % name)
+            continue
+        if len(parts) != 3:
+            problems.append("%s: not operation/shape/family" % name)
+            continue
+        op, shape, family = parts
+        seen.setdefault((op, shape), set()).add(family)
+        if family not in status:
+            problems.append("%s: family %s is not in the build" % (name, family))
+        if b.get("error_occurred"):
+            if status.get(family) != "unavailable":
+                problems.append("%s: skipped: %s" % (name, b.get("error_message")))
+            continue
+        for counter in ("FLOPS", "bytes_per_second", "items_per_second", "bound_pct"):
+            if not b.get(counter, 0) > 0:
+                problems.append("%s: %s is not positive" % (name, counter))
+        if not b.get("cpu_time", 0) > 0:
+            problems.append("%s: no time" % name)
+        if status.get(family) == "emulated" and "emulated" not in b.get("label", ""):
+            problems.append("%s: emulated family without 'emulated' in its label" % name)
+    for (op, shape), families in sorted(seen.items()):
+        missing = set(status) - families
+        if missing:
+            problems.append("%s/%s: no run for %s" % (op, shape, ", ".join(sorted(missing))))
+    return problems
+
+
+def main(argv):
+    do_check = False
+    update = None
+    paths = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("-h", "--help"):
+            print(__doc__.strip())
+            return 0
+        if a == "--check":
+            do_check = True
+        elif a == "--update":
+            if i + 1 == len(argv):
+                usage("--update needs a file")
+            i += 1
+            update = argv[i]
+        elif a.startswith("-"):
+            usage("unknown option '%s'" % a)
+        else:
+            paths.append(a)
+        i += 1
+    if len(paths) != 1:
+        usage("give one bench.json")
+    report = load(paths[0])
+    if not isinstance(report, dict) or "benchmarks" not in report:
+        fail("%s: not a Google Benchmark JSON report" % paths[0])
+    if do_check:
+        problems = check(report)
+        if problems:
+            for p in problems:
+                print("bench-table: %s: %s" % (paths[0], p), file=sys.stderr)
+            return 1
+    text = table(report)
+    if update:
+        try:
+            with open(update, encoding="utf-8") as f:
+                doc = f.read()
+        except OSError as e:
+            fail("%s: %s" % (update, e.strerror))
+        start, end = doc.find(BEGIN), doc.find(END)
+        if start < 0 or end < start:
+            fail("%s: no %s ... %s lines to replace" % (update, BEGIN, END))
+        cmd = "scripts/bench-table.py --update %s %s" % (update, paths[0])
+        doc = (doc[:start + len(BEGIN)] + "\n<!-- made by: %s -->\n\n" % cmd + text +
+               "\n" + doc[end:])
+        with open(update, "w", encoding="utf-8") as f:
+            f.write(doc)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
