@@ -135,7 +135,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
 
     e->neurons = malloc(H * D * sizeof *e->neurons);
     e->label_w = malloc(e->C * H * sizeof *e->label_w);
-    e->label_n = malloc(e->C * H * sizeof *e->label_n);
+    e->label_n = calloc(LABEL_STRIDE * H, sizeof *e->label_n);
     e->panels = aligned_alloc(64, Hp * D * sizeof *e->panels);
     int ok = e->neurons && e->label_w && e->label_n && e->panels;
     for (int i = 0; i < 2; i++)
@@ -178,7 +178,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     const size_t C = e->C, chunks = e->max_chunks + 1;
     const size_t block_bytes = T * D * 8 + (T + 1) * 4 + T * 12 + chunks * 4 +
                                T * chunks * 4 + T * Hp * 4;
-    const size_t bytes = (H * D + Hp * D + 2 * C * H) * 4 + 2 * block_bytes +
+    const size_t bytes = (H * D + Hp * D + C * H + LABEL_STRIDE * H) * 4 + 2 * block_bytes +
                          2 * (T * 4 + T * D * 4 + (e->groups + 1) * 8) + D +
                          2 * T * sizeof(engine_dirty) + 2 * H * 4 + 2 * T * 24 +
                          2 * D * 4 + 2 * H * 4 + e->opts.threads * 4 * H * 4;
@@ -186,7 +186,9 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
 
     const float init = (float)cfg->init;
     for (size_t i = 0; i < H * D; i++) e->neurons[i] = init;
-    for (size_t i = 0; i < e->C * H; i++) e->label_w[i] = e->label_n[i] = init;
+    for (size_t i = 0; i < e->C * H; i++) e->label_w[i] = init;
+    for (size_t j = 0; j < H; j++)
+        for (size_t c = 0; c < e->C; c++) e->label_n[j * LABEL_STRIDE + c] = init;
     /* Padding neurons (H..Hp) get zero weights; their sums are never read. */
     for (size_t g = 0; g < e->groups; g++) {
         const size_t first = g * BDC_ENGINE_GROUP;

@@ -12,6 +12,9 @@
 #include "../kernels/engine_kernels.h"
 #include "engine.h"
 
+/* The classes rounded up to whole 4-float vectors: a row of label_n. */
+#define LABEL_STRIDE ((BDC_CLASSES + 3) / 4 * 4)
+
 /* A planned block: its samples' non-zero inputs side by side, the chunks
  * that cut the input range (a chunk of a panel stays in L1 while the whole
  * block passes over it), and the forward sums once computed. */
@@ -77,8 +80,9 @@ struct bdc_engine {
     bdc_engine_opts opts;   /* resolved */
 
     /* Weights.  `neurons` (H x D, neuron-major) and `label_w` / `label_n`
-     * (class-major / neuron-major) are always current; `panels` (the
-     * forward layout, Hp x D in groups) lag by up to two blocks. */
+     * (class-major / neuron-major, rows of LABEL_STRIDE, the rest zero) are
+     * always current; `panels` (the forward layout, Hp x D in groups) lag
+     * by up to two blocks. */
     float *neurons, *label_w, *label_n, *panels;
 
     /* Two of each, used alternately: while one block is stepped, the next

@@ -58,7 +58,11 @@ static uint64_t fingerprint(const bdc_model *m)
             }
         }
     h = bdc_fnv1a64_floats(h, buf, used);
-    return bdc_fnv1a64_floats(h, e->output_grelu ? e->label_n : e->label_w, C * H);
+    if (!e->output_grelu)
+        return bdc_fnv1a64_floats(h, e->label_w, C * H);
+    for (size_t j = 0; j < H; j++)
+        h = bdc_fnv1a64_floats(h, e->label_n + j * LABEL_STRIDE, C);
+    return h;
 }
 
 static size_t parameter_count(const bdc_model *m)

@@ -33,17 +33,28 @@ static size_t grelu_sparse(const bdc_engine_kernels *ek, const float *v, size_t 
 static int classify(const bdc_engine *e, const uint32_t *cand, const float *h,
                     size_t count, size_t *nonzero)
 {
-    float o[BDC_CLASSES] = {0};
-    const size_t C = e->C;
+    /* One vector lane per class (GCC's generic vectors: SSE or NEON), each
+     * lane its own sum, in candidate order; the padding lanes sum zeros. */
+    typedef float lanes __attribute__((vector_size(16)));
+    lanes sum[LABEL_STRIDE / 4];
+    for (size_t v = 0; v < LABEL_STRIDE / 4; v++)
+        sum[v] = (lanes){0.0f, 0.0f, 0.0f, 0.0f};
     *nonzero = 0;
     for (size_t i = 0; i < count; i++) {
         if (h[i] == 0.0f)
             continue; /* GReLU zeros are not terms of the sum */
-        const float *w = e->label_n + (size_t)cand[i] * C;
-        for (size_t c = 0; c < C; c++)
-            o[c] = o[c] + h[i] * w[c];
+        const float *w = e->label_n + (size_t)cand[i] * LABEL_STRIDE;
+        const lanes x = {h[i], h[i], h[i], h[i]};
+        for (size_t v = 0; v < LABEL_STRIDE / 4; v++) {
+            lanes row;
+            memcpy(&row, w + 4 * v, sizeof row);
+            sum[v] = sum[v] + x * row;
+        }
         (*nonzero)++;
     }
+    float o[LABEL_STRIDE];
+    memcpy(o, sum, sizeof o);
+    const size_t C = e->C;
     if (e->output_grelu)
         e->k->grelu(o, C);
     return (int)bdc_argmax_first(o, C);
@@ -222,7 +233,7 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
         column[c] = e->label_w[c * H + win];
     e->k->nudge(column, onehot, C, &cy);
     for (size_t c = 0; c < C; c++)
-        e->label_w[c * H + win] = e->label_n[win * C + c] = column[c];
+        e->label_w[c * H + win] = e->label_n[win * LABEL_STRIDE + c] = column[c];
 
     const float *row = e->neurons + win * e->D;
     for (size_t i = 0; i < e->D; i += 16)

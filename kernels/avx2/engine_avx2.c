@@ -63,42 +63,63 @@ static void forward_panel(const float *panel, size_t width, const uint32_t *idx,
     by_vectors[width / W - 1](panel, idx, val, pos, pos_stride, nsamples, fresh, out, ldo);
 }
 
-/* Eight rows at once, one per lane, each lane's weight fetched by a gather:
- * lane r adds val[k] * row_r[idx[k]] exactly as scalar does.  Gathers take
- * 32-bit indices, so the eight rows must lie within 2^31 floats of the
- * first; otherwise (or for the last rows) one row at a time. */
+/* Up to sixteen rows at once, one per lane of two vectors, each lane's
+ * weight fetched by a gather: lane r adds val[k] * row_r[idx[k]] exactly
+ * as scalar does.  Each row's sum is one chain of dependent adds; lanes
+ * run many chains at the latency of one.  Lanes past the last row repeat
+ * the first and are not stored.  Gathers take 32-bit indices, so the
+ * weights a pass reads must lie within 2^31 floats of its lowest row;
+ * otherwise (huge models) one row at a time. */
+#define ROWS_PER_PASS (2 * W)
 static void dot_rows(const uint32_t *idx, const float *val, size_t nnz,
                      const float *base, const size_t *offset, size_t nrows,
                      float *out)
 {
-    size_t r = 0;
-    for (; r + W <= nrows; r += W) {
+    for (size_t r = 0; r < nrows; r += ROWS_PER_PASS) {
+        const size_t n = nrows - r < ROWS_PER_PASS ? nrows - r : ROWS_PER_PASS;
         size_t lo = offset[r], hi = offset[r];
-        for (int l = 1; l < W; l++) {
+        for (size_t l = 1; l < n; l++) {
             if (offset[r + l] < lo) lo = offset[r + l];
             if (offset[r + l] > hi) hi = offset[r + l];
         }
-        if (hi - lo > (size_t)INT32_MAX - 65536)
-            break;
-        int32_t rel[W];
-        for (int l = 0; l < W; l++)
-            rel[l] = (int32_t)(offset[r + l] - lo);
-        const simde__m256i rows = simde_mm256_loadu_si256(rel);
-        const float *from = base + lo;
-        simde__m256 acc = simde_mm256_setzero_ps();
-        for (size_t k = 0; k < nnz; k++) {
-            const simde__m256i at = simde_mm256_add_epi32(rows, simde_mm256_set1_epi32((int32_t)idx[k]));
-            const simde__m256 w = simde_mm256_i32gather_ps(from, at, 4);
-            acc = simde_mm256_add_ps(acc, simde_mm256_mul_ps(simde_mm256_set1_ps(val[k]), w));
+        /* idx is ascending: its last entry is the largest offset added */
+        if (hi - lo > (size_t)INT32_MAX - (nnz ? idx[nnz - 1] : 0)) {
+            for (size_t l = 0; l < n; l++) {
+                const float *row = base + offset[r + l];
+                float sum = 0.0f;
+                for (size_t k = 0; k < nnz; k++)
+                    sum = sum + val[k] * row[idx[k]];
+                out[r + l] = sum;
+            }
+            continue;
         }
-        simde_mm256_storeu_ps(out + r, acc);
-    }
-    for (; r < nrows; r++) {
-        const float *row = base + offset[r];
-        float sum = 0.0f;
-        for (size_t k = 0; k < nnz; k++)
-            sum = sum + val[k] * row[idx[k]];
-        out[r] = sum;
+        int32_t rel[ROWS_PER_PASS];
+        for (size_t l = 0; l < ROWS_PER_PASS; l++)
+            rel[l] = (int32_t)(offset[r + (l < n ? l : 0)] - lo);
+        const simde__m256i rows0 = simde_mm256_loadu_si256(rel);
+        const simde__m256i rows1 = simde_mm256_loadu_si256(rel + W);
+        const float *from = base + lo;
+        simde__m256 acc0 = simde_mm256_setzero_ps(), acc1 = acc0;
+        if (n > W)
+            for (size_t k = 0; k < nnz; k++) {
+                const simde__m256i i = simde_mm256_set1_epi32((int32_t)idx[k]);
+                const simde__m256 x = simde_mm256_set1_ps(val[k]);
+                const simde__m256 w0 = simde_mm256_i32gather_ps(from, simde_mm256_add_epi32(rows0, i), 4);
+                const simde__m256 w1 = simde_mm256_i32gather_ps(from, simde_mm256_add_epi32(rows1, i), 4);
+                acc0 = simde_mm256_add_ps(acc0, simde_mm256_mul_ps(x, w0));
+                acc1 = simde_mm256_add_ps(acc1, simde_mm256_mul_ps(x, w1));
+            }
+        else
+            for (size_t k = 0; k < nnz; k++) {
+                const simde__m256i i = simde_mm256_set1_epi32((int32_t)idx[k]);
+                const simde__m256 w0 = simde_mm256_i32gather_ps(from, simde_mm256_add_epi32(rows0, i), 4);
+                acc0 = simde_mm256_add_ps(acc0, simde_mm256_mul_ps(simde_mm256_set1_ps(val[k]), w0));
+            }
+        float lane[ROWS_PER_PASS];
+        simde_mm256_storeu_ps(lane, acc0);
+        simde_mm256_storeu_ps(lane + W, acc1);
+        for (size_t l = 0; l < n; l++)
+            out[r + l] = lane[l];
     }
 }
 
@@ -216,29 +237,43 @@ static const uint64_t packed_lanes[256] = {
  * store at count <= i never passes the last element); count advances by
  * the number of lanes above t.  A store that would straddle a page
  * boundary (very slow, and with few candidates it would recur for many
- * vectors in a row) goes through a small buffer instead. */
+ * vectors in a row) goes through a small buffer instead: the loop runs in
+ * stretches that provably stay clear of the next boundary (count grows by
+ * at most 8 per vector), checking only between them. */
 static size_t above(const float *v, size_t n, float t, uint32_t *idx)
 {
     const simde__m256 tv = simde_mm256_set1_ps(t);
-    const simde__m256i iota = simde_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const simde__m256i eight = simde_mm256_set1_epi32(W);
+    simde__m256i at = simde_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     size_t count = 0, i = 0;
-    for (; i + W <= n; i += W) {
-        const unsigned mask = (unsigned)simde_mm256_movemask_ps(
-            simde_mm256_cmp_ps(simde_mm256_loadu_ps(v + i), tv, SIMDE_CMP_GT_OQ));
-        const simde__m256i perm = simde_mm256_cvtepu8_epi32(
-            simde_mm_cvtsi64_si128((int64_t)packed_lanes[mask]));
-        const simde__m256i at = simde_mm256_add_epi32(iota, simde_mm256_set1_epi32((int32_t)i));
-        const simde__m256i packed = simde_mm256_permutevar8x32_epi32(at, perm);
-        const unsigned found = (unsigned)__builtin_popcount(mask);
-        if (((uintptr_t)(idx + count) & 4095) <= 4096 - sizeof packed) {
-            simde_mm256_storeu_si256(idx + count, packed);
-        } else {
+    while (i + W <= n) {
+        const size_t room = 4096 - ((uintptr_t)(idx + count) & 4095); /* bytes */
+        size_t stretch = room >= 2 * sizeof(simde__m256i) ? (room - sizeof(simde__m256i)) / sizeof(simde__m256i) : 0;
+        if (stretch > (n - i) / W)
+            stretch = (n - i) / W;
+        for (size_t s = 0; s < stretch; s++, i += W) {
+            const unsigned mask = (unsigned)simde_mm256_movemask_ps(
+                simde_mm256_cmp_ps(simde_mm256_loadu_ps(v + i), tv, SIMDE_CMP_GT_OQ));
+            const simde__m256i perm = simde_mm256_cvtepu8_epi32(
+                simde_mm_cvtsi64_si128((int64_t)packed_lanes[mask]));
+            simde_mm256_storeu_si256(idx + count, simde_mm256_permutevar8x32_epi32(at, perm));
+            at = simde_mm256_add_epi32(at, eight);
+            count += (size_t)__builtin_popcount(mask);
+        }
+        if (stretch == 0 && i + W <= n) { /* near a boundary: one vector, buffered */
+            const unsigned mask = (unsigned)simde_mm256_movemask_ps(
+                simde_mm256_cmp_ps(simde_mm256_loadu_ps(v + i), tv, SIMDE_CMP_GT_OQ));
+            const simde__m256i perm = simde_mm256_cvtepu8_epi32(
+                simde_mm_cvtsi64_si128((int64_t)packed_lanes[mask]));
             uint32_t lane[W];
-            simde_mm256_storeu_si256(lane, packed);
+            simde_mm256_storeu_si256(lane, simde_mm256_permutevar8x32_epi32(at, perm));
+            const unsigned found = (unsigned)__builtin_popcount(mask);
             for (unsigned l = 0; l < found; l++)
                 idx[count + l] = lane[l];
+            at = simde_mm256_add_epi32(at, eight);
+            count += found;
+            i += W;
         }
-        count += found;
     }
     for (; i < n; i++) {
         idx[count] = (uint32_t)i;
