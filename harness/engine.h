@@ -73,8 +73,10 @@ bdc_engine_stats bdc_engine_stats_of(const bdc_engine *e);
 void bdc_engine_destroy(bdc_engine *e);
 
 /* The engine behind the model interface (engine_model.c): a bdc_model *
- * that is a bdc_engine *.  Its create() takes the default options;
- * fingerprint, parameter count and costs are the per-sample learner's. */
+ * that is a bdc_engine *.  Its create() takes the default options; its
+ * fingerprint and parameter count are the per-sample learner's, and so are
+ * its costs, plus the multiply-adds only it executes (recomputed neurons,
+ * padding lanes; docs/engine.md). */
 extern const bdc_model_ops bdc_engine_ops;
 
 static inline bdc_model *bdc_engine_model(bdc_engine *e) { return (bdc_model *)e; }

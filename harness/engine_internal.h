@@ -154,9 +154,10 @@ void bdc_engine_end_block(bdc_engine *e, engine_rows *out);
 int bdc_engine_predict(const bdc_engine *e, const engine_block *b, size_t t,
                        engine_scratch *sc);
 
-/* engine_step.c: the analytic cost of one forward pass (bdc_cost's
- * formulas, as the per-sample learners add them) with nnz non-zero inputs
- * and nnz_h non-zero hidden activations. */
+/* engine_step.c: the cost of one forward pass with nnz non-zero inputs
+ * and nnz_h non-zero hidden activations: bdc_cost's formulas, as the
+ * per-sample learners add them, plus the multiply-adds of the padding
+ * lanes of the panels (the engine executes those too). */
 void bdc_engine_forward_cost(const bdc_engine *e, bdc_cost *c, size_t nnz, size_t nnz_h);
 
 /* engine_bound.c: the bound of one nudge with coefficients c toward a

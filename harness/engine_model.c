@@ -1,7 +1,8 @@
 /* The blocked engine behind the model interface (model.h), so that every
  * caller of a model (the training loop, the learning curve, the results)
- * can run it.  Its fingerprint, parameter count and costs are those of the
- * per-sample learner of the same model. */
+ * can run it.  Its fingerprint and parameter count are those of the
+ * per-sample learner of the same model; its costs too, plus what only the
+ * engine executes (engine.h). */
 #include <stdio.h>
 #include <string.h>
 

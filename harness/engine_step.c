@@ -141,6 +141,9 @@ static float resolve(bdc_engine *e, const engine_block *b, size_t t, float *s, i
     }
     e->stats.recomputed += nredo;
     e->stats.recompute_macs += (uint64_t)nredo * nnz;
+    /* Executed means executed (docs/methodology.md). */
+    e->train_cost.macs += (uint64_t)nredo * nnz;
+    e->train_cost.weight_bytes_read += (uint64_t)nredo * nnz * sizeof(float);
     return m;
 }
 
@@ -314,6 +317,9 @@ void bdc_engine_forward_cost(const bdc_engine *e, bdc_cost *c, size_t nnz, size_
 {
     c->samples++;
     bdc_cost_activate(c, nnz, e->D, e->H);
+    /* The panels' padding lanes are multiplied too. */
+    c->macs += (uint64_t)nnz * (e->Hp - e->H);
+    c->weight_bytes_read += (uint64_t)nnz * (e->Hp - e->H) * sizeof(float);
     bdc_cost_grelu(c, e->H);
     bdc_cost_activate(c, nnz_h, e->H, e->C);
     if (e->output_grelu)
