@@ -13,6 +13,52 @@ static size_t group_width(const bdc_engine *e, size_t g)
     return e->Hp - first < BDC_ENGINE_GROUP ? e->Hp - first : BDC_ENGINE_GROUP;
 }
 
+/* Rows lo..hi of up to four saved rows into their lanes of a panel, row
+ * by row (each panel row visited once); one loop per count, so that the
+ * inner work is straight copies. */
+static void copy_lanes(float *panel, size_t width, size_t lo, size_t hi,
+                       const uint32_t *neuron, size_t first, const float *rows,
+                       size_t D, size_t n)
+{
+    const size_t l0 = neuron[0] - first;
+    const float *r0 = rows;
+    if (n == 1) {
+        for (size_t i = lo; i < hi; i++)
+            panel[i * width + l0] = r0[i];
+        return;
+    }
+    const size_t l1 = neuron[1] - first;
+    const float *r1 = rows + D;
+    if (n == 2) {
+        for (size_t i = lo; i < hi; i++) {
+            float *row = panel + i * width;
+            row[l0] = r0[i];
+            row[l1] = r1[i];
+        }
+        return;
+    }
+    const size_t l2 = neuron[2] - first;
+    const float *r2 = rows + 2 * D;
+    if (n == 3) {
+        for (size_t i = lo; i < hi; i++) {
+            float *row = panel + i * width;
+            row[l0] = r0[i];
+            row[l1] = r1[i];
+            row[l2] = r2[i];
+        }
+        return;
+    }
+    const size_t l3 = neuron[3] - first;
+    const float *r3 = rows + 3 * D;
+    for (size_t i = lo; i < hi; i++) {
+        float *row = panel + i * width;
+        row[l0] = r0[i];
+        row[l1] = r1[i];
+        row[l2] = r2[i];
+        row[l3] = r3[i];
+    }
+}
+
 void bdc_engine_forward_group(bdc_engine *e, engine_block *b, const engine_rows *sync,
                               size_t g)
 {
@@ -22,13 +68,11 @@ void bdc_engine_forward_group(bdc_engine *e, engine_block *b, const engine_rows 
     const size_t nsync = sync ? sync->group_first[g + 1] - from : 0;
     for (size_t c = 0; c < b->chunks; c++) {
         const size_t lo = b->bounds[c], hi = b->bounds[c + 1];
-        /* Row by row: each panel row is visited once for all its new lanes. */
-        if (nsync)
-            for (size_t i = lo; i < hi; i++) {
-                float *row = panel + i * width;
-                for (size_t s = from; s < from + nsync; s++)
-                    row[sync->neuron[s] - first] = sync->rows[s * D + i];
-            }
+        for (size_t s = 0; s < nsync; s += 4) {
+            const size_t n = nsync - s < 4 ? nsync - s : 4;
+            copy_lanes(panel, width, lo, hi, sync->neuron + from + s, first,
+                       sync->rows + (from + s) * D, D, n);
+        }
         e->ek->forward_panel(panel, width, b->idx, b->val, b->pos + c,
                              e->max_chunks + 1, b->nsamples, c == 0,
                              b->act + first, e->Hp);
