@@ -49,9 +49,12 @@ void bdc_engine_destroy(bdc_engine *e)
     if (e->scratch)
         for (unsigned i = 0; i < e->opts.threads; i++) {
             free(e->scratch[i].cand); free(e->scratch[i].h);
-            free(e->scratch[i].ecand); free(e->scratch[i].e);
         }
     free(e->scratch);
+    for (int c = 0; c < BDC_CLASSES; c++) {
+        free(e->label_grelu[c].cand);
+        free(e->label_grelu[c].e);
+    }
     free(e);
 }
 
@@ -162,9 +165,12 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
         engine_scratch *sc = &e->scratch[i];
         sc->cand = malloc(H * sizeof *sc->cand);
         sc->h = malloc(H * sizeof *sc->h);
-        sc->ecand = malloc(H * sizeof *sc->ecand);
-        sc->e = malloc(H * sizeof *sc->e);
-        ok = sc->cand && sc->h && sc->ecand && sc->e;
+        ok = sc->cand && sc->h;
+    }
+    for (int c = 0; ok && c < BDC_CLASSES; c++) {
+        e->label_grelu[c].cand = malloc(H * sizeof *e->label_grelu[c].cand);
+        e->label_grelu[c].e = malloc(H * sizeof *e->label_grelu[c].e);
+        ok = e->label_grelu[c].cand && e->label_grelu[c].e;
     }
     if (!ok) {
         snprintf(err, errlen, "out of memory for a %s engine with %zu hidden neurons",
@@ -181,7 +187,8 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     const size_t bytes = (H * D + Hp * D + C * H + LABEL_STRIDE * H) * 4 + 2 * block_bytes +
                          2 * (T * 4 + T * D * 4 + (e->groups + 1) * 8) + D +
                          2 * T * sizeof(engine_dirty) + 2 * H * 4 + 2 * T * 24 +
-                         2 * D * 4 + 2 * H * 4 + e->opts.threads * 4 * H * 4;
+                         2 * D * 4 + 2 * H * 4 + e->opts.threads * 2 * H * 4 +
+                         BDC_CLASSES * 2 * H * 4;
     e->train_cost.memory_bytes = e->infer_cost.memory_bytes = bytes;
 
     const float init = (float)cfg->init;

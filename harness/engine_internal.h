@@ -58,12 +58,25 @@ typedef struct engine_dirty {
     engine_bound bound;     /* of every nudge it speaks for */
 } engine_dirty;
 
+/* The label side's GReLU of one class, kept from step to step: a step
+ * changes one neuron's label weights, which leaves the maximum, and so the
+ * threshold, alone nearly always; then only that neuron's place in the
+ * list can change.  Otherwise the entry is recomputed when next needed. */
+typedef struct engine_label_grelu {
+    int valid;
+    float m;                /* the row's largest number */
+    int nan;                /* the row holds a NaN: GReLU gives zeros */
+    float t, m2;            /* GReLU's threshold and divisor, when active */
+    int active;             /* m finite and > 0, m2 > 0, no NaN */
+    size_t count;
+    uint32_t *cand;         /* H: the neurons above t, ascending */
+    float *e;               /* H: their GReLU values */
+} engine_label_grelu;
+
 /* Per-thread room for one sample's activations. */
 typedef struct engine_scratch {
     uint32_t *cand;         /* H: neurons above the forward threshold */
     float *h;               /* H: their GReLU values */
-    uint32_t *ecand;        /* H: neurons above the label-side threshold */
-    float *e;               /* H: their GReLU values */
     bdc_cost infer;         /* the predictions this thread made */
 } engine_scratch;
 
@@ -111,6 +124,7 @@ struct bdc_engine {
     const engine_block *pending_block;
     size_t pending_t;
     float *h_dense, *e_dense; /* H zeros: one step's h and e, for the winner */
+    engine_label_grelu label_grelu[BDC_CLASSES];
 
     int prune;              /* the bound holds for this configuration */
     float amax;             /* the largest input value */

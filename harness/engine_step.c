@@ -165,6 +165,67 @@ static void remember(bdc_engine *e, uint32_t k, const bdc_nudge_coef *cx, double
     e->cur_of[k] = (uint32_t)e->ncur;
 }
 
+/* The label side's GReLU of class c, recomputed when not kept. */
+static const engine_label_grelu *label_grelu(bdc_engine *e, int c)
+{
+    engine_label_grelu *g = &e->label_grelu[c];
+    if (g->valid)
+        return g;
+    const float *row = e->label_w + (size_t)c * e->H;
+    g->m = e->ek->max_scan(row, e->H, &g->nan);
+    g->count = grelu_sparse(e->ek, row, e->H, g->m, g->nan, g->cand, g->e);
+    g->active = !g->nan && g->m > 0.0f && isfinite(g->m);
+    if (g->active) {
+        g->t = (float)(0.95 * (double)g->m);
+        g->m2 = g->m - g->t;
+        g->active = g->m2 > 0.0f;
+    }
+    g->valid = 1;
+    return g;
+}
+
+/* Class c's label weight of neuron k moved from `before` to `after`.  When
+ * the row's maximum cannot have changed (after <= m, and k did not hold
+ * the maximum or did not go down), neither did the threshold: only k's
+ * place in the list changes, with its value computed as GReLU computes it.
+ * Otherwise the entry is dropped. */
+static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float after)
+{
+    engine_label_grelu *g = &e->label_grelu[c];
+    if (!g->valid)
+        return;
+    if (g->nan || before != before || after != after || after > g->m ||
+        (before == g->m && after < before)) {
+        g->valid = 0;
+        return;
+    }
+    if (!g->active)
+        return; /* still all zeros: the maximum, and so the verdict, stand */
+    size_t lo = 0, hi = g->count; /* the first entry >= k */
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (g->cand[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const int present = lo < g->count && g->cand[lo] == k;
+    const float *row = e->label_w + c * e->H;
+    if (after > g->t) {
+        if (!present) {
+            memmove(g->cand + lo + 1, g->cand + lo, (g->count - lo) * sizeof *g->cand);
+            memmove(g->e + lo + 1, g->e + lo, (g->count - lo) * sizeof *g->e);
+            g->cand[lo] = k;
+            g->count++;
+        }
+        e->ek->grelu_at(row, &k, 1, g->t, g->m2, &g->e[lo]);
+    } else if (present) {
+        memmove(g->cand + lo, g->cand + lo + 1, (g->count - lo - 1) * sizeof *g->cand);
+        memmove(g->e + lo, g->e + lo + 1, (g->count - lo - 1) * sizeof *g->e);
+        g->count--;
+    }
+}
+
 /* The winner: the first index of the maximum of alpha*h + beta*e over all
  * H neurons, h and e given dense (zero outside their candidate lists).
  * Outside both lists the score is alpha*0 + beta*0 = +0.0f (alpha, beta
@@ -212,18 +273,17 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
     /* The label side: GReLU(0 + 1 * w) of the label's weights; the zero
      * and the one change no value that GReLU lets through. */
     const int label = b->label[t];
-    const float *lw = e->label_w + (size_t)label * H;
-    int enan;
-    const float em = e->ek->max_scan(lw, H, &enan);
-    const size_t ne = grelu_sparse(e->ek, lw, H, em, enan, sc->ecand, sc->e);
+    const engine_label_grelu *lg = label_grelu(e, label);
+    const uint32_t *ecand = lg->cand;
+    const size_t ne = lg->count;
 
     if (e->pending)
         apply_pending(e);
     for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = sc->h[i];
-    for (size_t i = 0; i < ne; i++) e->e_dense[sc->ecand[i]] = sc->e[i];
-    const size_t win = winner(e, sc->cand, nh, sc->ecand, ne);
+    for (size_t i = 0; i < ne; i++) e->e_dense[ecand[i]] = lg->e[i];
+    const size_t win = winner(e, sc->cand, nh, ecand, ne);
     for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = 0.0f;
-    for (size_t i = 0; i < ne; i++) e->e_dense[sc->ecand[i]] = 0.0f;
+    for (size_t i = 0; i < ne; i++) e->e_dense[ecand[i]] = 0.0f;
 
     /* The nudges: the winner's label weights toward the one-hot label now,
      * its image weights toward the sample during the next step. */
@@ -232,11 +292,14 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
     const bdc_nudge_coef cy = bdc_nudge_coef_make(lr, e->cfg.q_label, e->cfg.decay);
     float column[BDC_CLASSES], onehot[BDC_CLASSES] = {0};
     onehot[label] = 1.0f;
+    float before[BDC_CLASSES];
     for (size_t c = 0; c < C; c++)
-        column[c] = e->label_w[c * H + win];
+        column[c] = before[c] = e->label_w[c * H + win];
     e->k->nudge(column, onehot, C, &cy);
-    for (size_t c = 0; c < C; c++)
+    for (size_t c = 0; c < C; c++) {
         e->label_w[c * H + win] = e->label_n[win * LABEL_STRIDE + c] = column[c];
+        label_moved(e, c, (uint32_t)win, before[c], column[c]);
+    }
 
     const float *row = e->neurons + win * e->D;
     for (size_t i = 0; i < e->D; i += 16)
