@@ -22,6 +22,7 @@
 #include "../harness/model.h"
 #include "../kernels/dispatch.h"
 #include "../kernels/families.h"
+#include "run_program.h"
 #include "suites.h"
 
 #define SIDE 28
@@ -441,6 +442,61 @@ START_TEST(bound_is_sound)
 }
 END_TEST
 
+/* ---- bdc train's engine flags -------------------------------------- */
+
+/* The flags bad values name: a one-line error, exit 2. */
+START_TEST(bad_engine_flags_are_refused)
+{
+    static const struct {
+        const char *args[8];
+        const char *says;
+    } cases[] = {
+        {{"train", "--model", "bidir", "--engine", "fast", NULL}, "--engine: unknown engine 'fast'"},
+        {{"train", "--model", "bidir", "--threads", "0", NULL}, "--threads"},
+        {{"train", "--model", "bidir", "--block", "0", NULL}, "--block"},
+        {{"train", "--model", "bidir", "--tile", "x", NULL}, "--tile"},
+        {{"train", "--model", "bidir", "--engine", "sample", "--threads", "2", NULL},
+         "--threads: the sample engine runs one sample at a time"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bdc_run r;
+        bdc_run_program(&r, cases[i].args);
+        ck_assert_msg(r.status == 2 && strstr(r.err, cases[i].says) &&
+                          bdc_count_lines(r.err) == 1,
+                      "case %zu: status %d, stderr: %s", i, r.status, r.err);
+        bdc_run_free(&r);
+    }
+}
+END_TEST
+
+/* Both engines on a slice of MNIST through ./bdc: the same weights, and
+ * the JSON says which engine ran on how many threads. */
+START_TEST(engines_agree_through_bdc)
+{
+    static const char *const sample[] = {"train", "--model", "bidir", "--hidden", "77",
+                                         "--train-limit", "300", "--test-limit", "100",
+                                         "--engine", "sample", "--json", NULL};
+    static const char *const blocked[] = {"train", "--model", "bidir", "--hidden", "77",
+                                          "--train-limit", "300", "--test-limit", "100",
+                                          "--threads", "2", "--block", "16", "--json", NULL};
+    bdc_run a, b;
+    bdc_run_program(&a, sample);
+    bdc_run_program(&b, blocked);
+    ck_assert_msg(a.status == 0 && b.status == 0, "%s%s", a.err, b.err);
+    char fa[64], fb[64];
+    snprintf(fa, sizeof fa, "%s", bdc_json_field(a.out, "weights_fnv1a64"));
+    snprintf(fb, sizeof fb, "%s", bdc_json_field(b.out, "weights_fnv1a64"));
+    ck_assert_str_eq(fa, fb);
+    ck_assert_str_eq(bdc_json_field(a.out, "engine"), "\"sample\"");
+    ck_assert_str_eq(bdc_json_field(a.out, "threads"), "1");
+    ck_assert_str_eq(bdc_json_field(b.out, "engine"), "\"blocked\"");
+    ck_assert_str_eq(bdc_json_field(b.out, "threads"), "2");
+    ck_assert_str_eq(bdc_json_field(b.out, "block"), "16");
+    bdc_run_free(&a);
+    bdc_run_free(&b);
+}
+END_TEST
+
 Suite *bdc_suite_engine(void)
 {
     Suite *s = suite_create("engine");
@@ -458,6 +514,11 @@ Suite *bdc_suite_engine(void)
     }
     TCase *tc = tcase_create("bound");
     tcase_add_test(tc, bound_is_sound);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("bdc");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, bad_engine_flags_are_refused);
+    tcase_add_test(tc, engines_agree_through_bdc);
     suite_add_tcase(s, tc);
     return s;
 }
