@@ -11,9 +11,9 @@
 
 #include "engine_internal.h"
 
-/* GReLU of v[0..n) (spec), kept sparse: the indices whose output is not
- * +0.0f... or may be, as `above` gives every v > t, with their outputs.
- * `m` is max(v) and `nan` says whether some v is NaN. */
+/* GReLU of v[0..n) (spec), kept sparse: the indices j with v[j] > t, the
+ * only ones whose output can differ from +0.0f, and their outputs.  `m` is
+ * max(v) and `nan` says whether some v is NaN.  Returns how many. */
 static size_t grelu_sparse(const bdc_engine_kernels *ek, const float *v, size_t n,
                            float m, int nan, uint32_t *idx, float *out)
 {
