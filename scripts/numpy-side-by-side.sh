@@ -21,6 +21,7 @@ fi
 script=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 out=${2:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/deps.sh" reference
 python=/usr/bin/python3
 [ -x "$python" ] || { echo "numpy-side-by-side.sh: $python not found (Debian's python3)" >&2; exit 1; }
 "$python" -c 'import numpy' 2>/dev/null ||
