@@ -80,6 +80,7 @@ TEST_EXTRA_OBJS := $(B)/bench/roofline.o
 
 DEPS_STAMP := build/deps-$(ARCH).stamp
 BENCH_DEPS_STAMP := build/deps-bench-$(ARCH).stamp
+PLOTS_DEPS_STAMP := build/deps-plots.stamp
 
 # How this configuration is built, for the results' meta.json
 # (build/flags-<config>.h, rewritten only when it changes).
@@ -91,7 +92,8 @@ $(shell mkdir -p build && scripts/build-flags.sh $(BUILD_FLAGS_H) $(call quote,$
   $(call quote,$(LDFLAGS)))
 BDC_CFLAGS += -DBDC_BUILD_FLAGS_H='"flags-$(CONFIG).h"'
 
-.PHONY: all deps data run test test-fast test-aarch64 check-reference bench bench-smoke profile clean help
+.PHONY: all deps data run test test-fast test-aarch64 check-reference bench bench-smoke profile \
+        plots tables paper plots-check clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -113,9 +115,17 @@ help:
 	@echo '  make bench-smoke  the same, briefly, checked (seconds; CI runs it)'
 	@echo '  make profile    all a collaborator sends from another CPU: machine record,'
 	@echo '                  benchmarks, short training runs -> results/<machine>/'
+	@echo '  make paper      the reference experiment: sweeps/paper.sweep (resumable, about 17'
+	@echo '                  minutes on 2 cores), then make plots and make tables'
+	@echo '  make plots      the figures of results/*/$$(EXPERIMENT) (and bench.json) as PNG'
+	@echo '                  and PDF in figures/$$(EXPERIMENT)/ (gnuplot; no training)'
+	@echo '  make tables     the paper tables (Markdown, LaTeX) in figures/$$(EXPERIMENT)/tables/'
+	@echo '  make plots-check  make plots and tables on the fixture tests/fixtures/results'
 	@echo '  make clean      remove build/ and ./bdc'
 	@echo 'variables: CC CFLAGS LDFLAGS V=1 (show commands) SANITIZE=1 CROSS_CC CROSS_CFLAGS'
 	@echo '           BENCH_ARGS (Google Benchmark flags for make bench/profile)'
+	@echo '           RESULTS EXPERIMENT FIGURES (make plots/tables: results/, paper,'
+	@echo '           figures/$$(EXPERIMENT)); PAPER_SWEEP (make paper: sweeps/paper.sweep)'
 
 # --- set-up -----------------------------------------------------------------
 $(DEPS_STAMP): scripts/deps.sh
@@ -178,7 +188,7 @@ run: $(BIN) data
 	@echo
 	./$(BIN) table --experiment main
 
-test: $(BIN) $(TEST_BIN) data
+test: $(BIN) $(TEST_BIN) data $(PLOTS_DEPS_STAMP)
 	$(Q)BDC_BIN=$(CURDIR)/$(BIN) $(TEST_BIN)
 
 # Benchmarks: results/<machine id>/bench.json.  BENCH_ARGS takes any of
@@ -203,6 +213,39 @@ bench-smoke: $(BENCH_BIN) data
 
 profile: $(BIN) $(BENCH_BIN) data
 	$(Q)BDC_BIN=./$(BIN) BDC_BENCH_BIN=$(BENCH_BIN) scripts/profile.sh $(BENCH_ARGS)
+
+# --- figures and tables -------------------------------------------------------
+# From recorded results alone: nothing is trained.  plots/plots.py prepares
+# each figure's data, gnuplot draws it (docs/plots.md); scripts/paper-tables.sh
+# runs `bdc table` (docs/tables.md).  `make paper` first runs the reference
+# experiment, sweeps/paper.sweep (runs already recorded are kept).
+RESULTS    ?= results
+EXPERIMENT ?= paper
+FIGURES    ?= figures/$(EXPERIMENT)
+PAPER_SWEEP ?= sweeps/paper.sweep
+
+$(PLOTS_DEPS_STAMP): scripts/deps.sh
+	$(Q)scripts/deps.sh test plots
+	$(Q)mkdir -p $(@D) && touch $@
+
+plots: $(PLOTS_DEPS_STAMP)
+	$(Q)python3 plots/plots.py --results $(RESULTS) --experiment $(EXPERIMENT) --out $(FIGURES)
+
+tables: $(BIN)
+	$(Q)BDC=./$(BIN) scripts/paper-tables.sh $(RESULTS) $(EXPERIMENT) $(FIGURES)/tables
+
+paper: $(BIN) data
+	./$(BIN) sweep $(PAPER_SWEEP) --results $(RESULTS)
+	$(Q)$(MAKE) --no-print-directory plots tables RESULTS=$(RESULTS) EXPERIMENT=paper \
+	    FIGURES=$(FIGURES)
+
+# Every figure and table of the committed fixture (tests/fixtures/README.md),
+# drawn into build/; the test suite runs the same through tests/test_plots.c.
+plots-check: $(BIN) $(PLOTS_DEPS_STAMP)
+	$(Q)rm -rf $(B)/plots-check
+	$(Q)$(MAKE) --no-print-directory plots tables RESULTS=tests/fixtures/results \
+	    EXPERIMENT=paper FIGURES=$(B)/plots-check >/dev/null
+	$(Q)echo "plots-check: ok ($(B)/plots-check)"
 
 # The independent oracle of tests/reference against the C learners, bit for
 # bit; slow (NumPy), so not part of `make test`.

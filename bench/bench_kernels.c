@@ -2,7 +2,8 @@
  * family of the family list, on the layers of the published models (with
  * real MNIST inputs) and on sizes that sit in each cache level; plus the
  * two composite steps of training, the max-activation search and the
- * weight nudge.  Names are operation/shape/family.
+ * weight nudge; and the mlp baseline's SGD step (update_sparse).  Names
+ * are operation/shape/family.
  *
  * Families come from bdc_family_count()/bdc_family_at() and each case
  * calls the family's table, so a new family, or a new kernel in a family's
@@ -23,7 +24,7 @@
 #include "gbench.h"
 #include "inputs.h"
 
-_Static_assert(sizeof(bdc_kernels) == 4 * sizeof(void (*)(void)),
+_Static_assert(sizeof(bdc_kernels) == 5 * sizeof(void (*)(void)),
                "bdc_kernels changed: give the new operation a driver in "
                "bench/bench_kernels.c and update this count");
 
@@ -82,6 +83,11 @@ struct case_data {
     const bench_inputs *in;
     bench_inputs own;   /* synthetic inputs */
     float *w, *w0, *b, *b0, *e, *v, *v0, *a, *out, *column;
+    /* update_sparse: per weight row, the batch's samples that touch it. */
+    size_t *list_start; /* rows + 1 */
+    uint32_t *list_smp;
+    float *list_val;
+    size_t batch;
 };
 
 typedef struct kernel_case {
@@ -111,6 +117,12 @@ static void release(case_data *d)
         free(*all[i]);
         *all[i] = NULL;
     }
+    free(d->list_start);
+    free(d->list_smp);
+    free(d->list_val);
+    d->list_start = NULL;
+    d->list_smp = NULL;
+    d->list_val = NULL;
     bench_inputs_free(&d->own);
     d->in = NULL;
     d->ready = 0;
@@ -256,6 +268,56 @@ static int prepare_weight_nudge(case_data *d, char *err, size_t errlen)
     return 0;
 }
 
+/* The mlp's step on a layer (docs/mlp.md): the weights, a minibatch's
+ * gradients at the layer's outputs (MLP_BATCH rows of cols, small random
+ * values) and, per weight row, the batch's samples whose input to it is
+ * non-zero: the first MLP_BATCH inputs (16 dense synthetic ones for the
+ * cache-sized cases). */
+enum { MLP_BATCH = 16 };
+
+static int prepare_update(case_data *d, char *err, size_t errlen)
+{
+    if (d->input == IN_SYNTHETIC) {
+        if (bench_inputs_synthetic(&d->own, MLP_BATCH, d->rows))
+            return out_of_memory(err, errlen);
+        d->in = &d->own;
+    } else if (get_inputs(d, err, errlen)) {
+        return -1;
+    }
+    if (get_weights(d, err, errlen))
+        return -1;
+    const bench_inputs *in = d->in;
+    const size_t B = in->count < MLP_BATCH ? in->count : MLP_BATCH;
+    const size_t pairs = in->start[B];
+    d->batch = B;
+    if (!(d->w0 = floats(d->rows * d->cols)) || !(d->b = floats(B * d->cols)) ||
+        !(d->list_start = calloc(d->rows + 1, sizeof *d->list_start)) ||
+        !(d->list_smp = malloc((pairs ? pairs : 1) * sizeof *d->list_smp)) ||
+        !(d->list_val = floats(pairs)))
+        return out_of_memory(err, errlen);
+    memcpy(d->w0, d->w, d->rows * d->cols * sizeof *d->w);
+    bench_random(d->b, B * d->cols, 0x96ad ^ d->cols);
+    for (size_t i = 0; i < B * d->cols; i++)
+        d->b[i] = 1e-3f * (d->b[i] - 0.5f);
+    /* A counting sort of the (row, sample) pairs by row, samples in order. */
+    for (size_t q = 0; q < pairs; q++)
+        d->list_start[in->idx[q] + 1]++;
+    for (size_t r = 0; r < d->rows; r++)
+        d->list_start[r + 1] += d->list_start[r];
+    size_t *fill = malloc((d->rows ? d->rows : 1) * sizeof *fill);
+    if (!fill)
+        return out_of_memory(err, errlen);
+    memcpy(fill, d->list_start, d->rows * sizeof *fill);
+    for (size_t s = 0; s < B; s++)
+        for (size_t q = in->start[s]; q < in->start[s + 1]; q++) {
+            const size_t at = fill[in->idx[q]]++;
+            d->list_smp[at] = (uint32_t)s;
+            d->list_val[at] = in->val[q];
+        }
+    free(fill);
+    return 0;
+}
+
 /* --- the timed loops ------------------------------------------------------ */
 
 static void run_activate(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w)
@@ -393,6 +455,42 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
     w->items = iters;
 }
 
+/* One step of every weight row the batch touched, as the mlp does it. */
+static void run_update(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w)
+{
+    const size_t H = d->cols;
+    const float eta = 0.1f / MLP_BATCH;
+    memcpy(d->w, d->w0, d->rows * H * sizeof *d->w);
+    size_t touched = 0;
+    for (size_t r = 0; r < d->rows; r++)
+        touched += d->list_start[r + 1] > d->list_start[r];
+    const double pairs = (double)d->list_start[d->rows];
+    unsigned since = 0;
+    for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
+        for (uint64_t it = 0; it < n; it++) {
+            for (size_t r = 0; r < d->rows; r++) {
+                const size_t a = d->list_start[r], nnz = d->list_start[r + 1] - a;
+                if (nnz)
+                    k->update_sparse(d->list_smp + a, d->list_val + a, nnz, d->b, H, H,
+                                     eta, d->w + r * H);
+            }
+            if (++since == RESTORE) {
+                memcpy(d->w, d->w0, d->rows * H * sizeof *d->w);
+                since = 0;
+            }
+        }
+    const double iters = (double)bdc_bench_iterations(s);
+    const double macs = pairs * (double)H * iters;
+    w->flops = 2 * macs + 2 * (double)touched * (double)H * iters;
+    /* Each touched weight read and written, the lists and the batch's
+     * gradients read once: the gradients (B x H) stay in L1 while the rows
+     * pass, so their reads per MAC are not memory traffic. */
+    w->bytes = (8 * (double)touched * (double)H + 8 * pairs +
+                4 * (double)d->batch * (double)H) * iters;
+    w->items = macs;
+    snprintf(w->note, sizeof w->note, ", batch %zu, %zu rows", d->batch, touched);
+}
+
 static const bench_op ops[] = {
     {"activate_sparse", 0, ON_MATRIX, 0, prepare_activate, run_activate},
     {"grelu", 0, ON_OUTPUTS, 4, prepare_grelu, run_grelu},                /* v */
@@ -400,6 +498,7 @@ static const bench_op ops[] = {
     {"nudge", 0, ON_INPUTS, 8, prepare_nudge, run_nudge},                 /* w, a */
     {"max_activation_search", 1, ON_MATRIX, 0, prepare_search, run_search},
     {"weight_nudge", 1, ON_MATRIX, 0, prepare_weight_nudge, run_weight_nudge},
+    {"update_sparse", 0, ON_MATRIX, 0, prepare_update, run_update},
 };
 enum { OP_COUNT = sizeof ops / sizeof ops[0] };
 

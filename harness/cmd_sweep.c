@@ -154,21 +154,6 @@ static int plan_quietly(int argc, char **argv, bdc_run_desc *d, char *msg, size_
 }
 
 /* Writes s for a POSIX shell: as is when safe, else in single quotes. */
-static void shell_word(FILE *f, const char *s)
-{
-    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                        "0123456789._-+/=:,@%") == strlen(s)) {
-        fputs(s, f);
-        return;
-    }
-    fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '\'') fputs("'\\''", f);
-        else fputc(*s, f);
-    }
-    fputc('\'', f);
-}
-
 /* Runs one child `bdc train`; its exit status, or -1 if it could not start
  * or died of a signal. */
 static int run_child(const char *self, char **argv)
@@ -339,10 +324,10 @@ int bdc_cmd_sweep(int argc, char **argv)
     if (list) {
         for (size_t i = 0; i < nruns; i++) {
             if (runs[i].duplicate) continue;
-            shell_word(stdout, bdc_argv0);
+            bdc_print_shell_word(stdout, bdc_argv0);
             for (int a = 1; a < runs[i].argc; a++) {
                 fputc(' ', stdout);
-                shell_word(stdout, runs[i].argv[a]);
+                bdc_print_shell_word(stdout, runs[i].argv[a]);
             }
             fputs(" --skip-recorded\n", stdout);
         }

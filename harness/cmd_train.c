@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "json.h"
 #include "machine.h"
+#include "minibatch.h"
 #include "model.h"
 #include "progress.h"
 #include "results.h"
@@ -25,24 +26,30 @@
 static const char usage[] =
     "usage: bdc train --model NAME [options]\n"
     "\n"
-    "Train a winner-take-all learner on the training set, in file order, then\n"
-    "test it on the test set.  Defaults are each model's published setting.\n"
+    "Train a learner on the training set, then test it on the test set.  The\n"
+    "winner-take-all learners visit the training set in file order; mlp, the\n"
+    "backprop baseline, in a seeded random order.  Defaults are each model's\n"
+    "published setting (mlp: docs/mlp.md).\n"
     "\n"
-    "  --model NAME        bidir | entangled | binconv (required)\n"
-    "  --hidden H          hidden neurons (bidir 1500, entangled 784, binconv 1000)\n"
-    "  --epochs E          passes over the training set (8, 3, 2)\n"
+    "  --model NAME        bidir | entangled | binconv | mlp (required)\n"
+    "  --hidden H          hidden neurons (bidir 1500, entangled 784, binconv 1000,\n"
+    "                      mlp 100)\n"
+    "  --epochs E          passes over the training set (8, 3, 2, mlp 5)\n"
     "  --dataset NAME      mnist (default) | fashion\n"
     "  --data-dir DIR      folder holding the four IDX files, raw or .gz\n"
     "  --train-limit N     train on the first N training samples only\n"
     "  --test-limit N      test on the first N test samples only\n"
     "  --alpha A           winner mixing weight of the forward activation (1.75)\n"
     "  --beta B            winner mixing weight of the label activation (1)\n"
-    "  --lr LR             learning-rate numerator (bidir 0.03, others 0.04)\n"
+    "  --lr LR             learning-rate numerator (bidir 0.03, others 0.04);\n"
+    "                      mlp: the constant SGD step size (0.1)\n"
     "  --lr-horizon T      lr(n) = LR*T/(T+n) (bidir 8000, others 4000)\n"
     "  --decay D           weight decay factor (bidir 0.99, others 0.986)\n"
     "  --init W            initial value of every weight (bidir 0.9, others 0.75)\n"
     "  --q-input Q         nudge bias toward the input (entangled 1.2, others 1)\n"
     "  --q-label Q         nudge bias toward the label (1)\n"
+    "  --batch B           mlp: samples per minibatch (16)\n"
+    "  --seed S            mlp: seed of the initial weights and the shuffle (1)\n"
     "  --kernel NAME       kernel family: auto (default), or one `bdc info` lists;\n"
     "                      the environment variable BDC_KERNEL does the same\n"
     "  --engine NAME       blocked (default): blocks of samples share one pass over\n"
@@ -70,7 +77,7 @@ enum {
     OPT_TRAIN_LIMIT, OPT_TEST_LIMIT, OPT_ALPHA, OPT_BETA, OPT_LR, OPT_LR_HORIZON,
     OPT_DECAY, OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL, OPT_KERNEL, OPT_JSON,
     OPT_EVAL_EVERY, OPT_TARGET, OPT_RESULTS, OPT_EXPERIMENT, OPT_SKIP_RECORDED,
-    OPT_ENGINE, OPT_THREADS, OPT_BLOCK, OPT_TILE, OPT_HELP,
+    OPT_BATCH, OPT_SEED, OPT_ENGINE, OPT_THREADS, OPT_BLOCK, OPT_TILE, OPT_HELP,
 };
 
 static const struct option options[] = {
@@ -96,6 +103,8 @@ static const struct option options[] = {
     {"results", required_argument, 0, OPT_RESULTS},
     {"experiment", required_argument, 0, OPT_EXPERIMENT},
     {"skip-recorded", no_argument, 0, OPT_SKIP_RECORDED},
+    {"batch", required_argument, 0, OPT_BATCH},
+    {"seed", required_argument, 0, OPT_SEED},
     {"engine", required_argument, 0, OPT_ENGINE},
     {"threads", required_argument, 0, OPT_THREADS},
     {"block", required_argument, 0, OPT_BLOCK},
@@ -111,7 +120,7 @@ typedef struct train_args {
     size_t train_limit, test_limit; /* 0: all */
     int json;
     int set[OPT_HELP + 1];
-    size_t hidden, epochs;
+    size_t hidden, epochs, batch, seed;
     double alpha, beta, lr, lr_horizon, decay, init, q_input, q_label;
     /* Learning curve and results (docs/results.md). */
     size_t eval_every;
@@ -157,6 +166,8 @@ static int parse(int argc, char **argv, train_args *a)
         case OPT_INIT: bad = bdc_parse_double("train", name, optarg, -1e6, 1e6, &a->init); break;
         case OPT_Q_INPUT: bad = bdc_parse_double("train", name, optarg, 0, 2, &a->q_input); break;
         case OPT_Q_LABEL: bad = bdc_parse_double("train", name, optarg, 0, 2, &a->q_label); break;
+        case OPT_BATCH: bad = bdc_parse_size("train", name, optarg, 1, 65536, &a->batch); break;
+        case OPT_SEED: bad = bdc_parse_size("train", name, optarg, 0, SIZE_MAX, &a->seed); break;
         case OPT_EVAL_EVERY: bad = bdc_parse_size("train", name, optarg, 1, SIZE_MAX, &a->eval_every); break;
         case OPT_TARGET: bad = bdc_parse_double("train", name, optarg, 0, 1, &a->target); break;
         case OPT_RESULTS: a->results = optarg; break;
@@ -191,7 +202,7 @@ static int parse(int argc, char **argv, train_args *a)
         return -1;
     }
     if (!a->model) {
-        bdc_error("train", "--model is required: bidir, entangled or binconv");
+        bdc_error("train", "--model is required: bidir, entangled, binconv or mlp");
         return -1;
     }
     if (strcmp(a->engine, "blocked") != 0 && strcmp(a->engine, "sample") != 0) {
@@ -210,10 +221,25 @@ static int parse(int argc, char **argv, train_args *a)
 static int configure(const train_args *a, bdc_config *cfg)
 {
     if (bdc_config_defaults(a->model, cfg)) {
-        bdc_error("train", "--model: unknown model '%s' (known: bidir, entangled, binconv)",
+        bdc_error("train", "--model: unknown model '%s' (known: bidir, entangled, binconv, mlp)",
                   a->model);
         return -1;
     }
+    /* A flag that the model does not read is refused rather than ignored. */
+    static const int wta_only[] = {OPT_ALPHA, OPT_BETA, OPT_LR_HORIZON, OPT_DECAY,
+                                   OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL, OPT_ENGINE,
+                                   OPT_THREADS, OPT_BLOCK, OPT_TILE};
+    static const int mlp_only[] = {OPT_BATCH, OPT_SEED};
+    const int is_mlp = strcmp(cfg->model, "mlp") == 0;
+    const int *refused = is_mlp ? wta_only : mlp_only;
+    const size_t nrefused = is_mlp ? sizeof wta_only / sizeof *wta_only
+                                   : sizeof mlp_only / sizeof *mlp_only;
+    for (size_t i = 0; i < nrefused; i++)
+        if (a->set[refused[i]]) {
+            bdc_error("train", "--%s does not apply to --model %s",
+                      options[refused[i] - OPT_MODEL].name, cfg->model);
+            return -1;
+        }
     if (a->set[OPT_HIDDEN]) cfg->hidden = a->hidden;
     if (a->set[OPT_EPOCHS]) cfg->epochs = (unsigned)a->epochs;
     if (a->set[OPT_ALPHA]) cfg->alpha = a->alpha;
@@ -224,6 +250,8 @@ static int configure(const train_args *a, bdc_config *cfg)
     if (a->set[OPT_INIT]) cfg->init = a->init;
     if (a->set[OPT_Q_INPUT]) cfg->q_input = a->q_input;
     if (a->set[OPT_Q_LABEL]) cfg->q_label = a->q_label;
+    if (a->set[OPT_BATCH]) cfg->batch = a->batch;
+    if (a->set[OPT_SEED]) cfg->seed = (uint64_t)a->seed;
     return 0;
 }
 
@@ -251,6 +279,14 @@ static size_t peak_rss_bytes(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return (size_t)ru.ru_maxrss * 1024;
+}
+
+/* Whether this run trains on the blocked engine: the winner-take-all
+ * learners do unless --engine sample says otherwise (the mlp has its own
+ * minibatch loop, docs/mlp.md). */
+static int uses_engine(const train_args *a)
+{
+    return strcmp(a->engine, "blocked") == 0 && strcmp(a->model, "mlp") != 0;
 }
 
 /* The progress bar during the blocked engine's training. */
@@ -295,6 +331,9 @@ static void print_engine_json(bdc_json *j, const char *name, const bdc_engine *e
     bdc_json_num(j, "engine_step_seconds", s.step_seconds);
 }
 
+/* Every model prints every key; 0 marks a setting the model does not have
+ * (mlp has no alpha .. q_label).  batch and seed come with the run record's
+ * columns (null for the winner-take-all learners). */
 static void print_config_json(bdc_json *j, const bdc_config *cfg)
 {
     bdc_json_num(j, "alpha", cfg->alpha);
@@ -330,7 +369,7 @@ static int plan(int argc, char **argv, train_args *a, bdc_run_desc *d)
     }
     d->dataset = a->data_dir ? a->data_dir : a->dataset;
     d->kernel = family->name;
-    d->threads = strcmp(a->engine, "blocked") != 0 ? 1
+    d->threads = !uses_engine(a) ? 1
                  : a->threads ? (unsigned)a->threads
                               : bdc_machine_cores(bdc_machine_get());
     d->train_limit = a->train_limit;
@@ -419,7 +458,7 @@ int bdc_cmd_train(int argc, char **argv)
         bdc_dataset_free(&data);
         return BDC_EXIT_USAGE;
     }
-    const int blocked = strcmp(a.engine, "blocked") == 0;
+    const int blocked = uses_engine(&a);
     const bdc_engine_opts eopts = {desc.threads, a.block, a.tile};
     const bdc_model_ops *ops = blocked ? &bdc_engine_ops : bdc_model_ops_for(cfg.model);
     bdc_engine *engine = NULL;
@@ -446,7 +485,18 @@ int bdc_cmd_train(int argc, char **argv)
     uint64_t n = 0, train_correct = 0;
     bdc_curve curve; /* its clock times the training, tests excluded */
     bdc_curve_begin(&curve, a.eval_every, ops, model, &data.test, &buf);
-    if (ops->train_steps) {
+    if (ops->train_batch) {
+        if (bdc_train_minibatches(ops, model, &cfg, &data.train, &progress, &curve,
+                                  &train_correct)) {
+            bdc_progress_end(&progress);
+            bdc_error("train", "out of memory for a minibatch of %zu samples", cfg.batch);
+            bdc_curve_free(&curve);
+            bdc_sample_buf_free(&buf);
+            ops->destroy(model);
+            bdc_dataset_free(&data);
+            return BDC_EXIT_FAILURE;
+        }
+    } else if (ops->train_steps) {
         /* Many steps per call: up to the next point of the curve. */
         engine_progress shown = {&progress, data.train.count, cfg.epochs, 0};
         if (engine)
@@ -538,7 +588,8 @@ int bdc_cmd_train(int argc, char **argv)
         bdc_json_u64(&j, "peak_rss_bytes", peak_rss_bytes());
         bdc_json_str(&j, "weights_fnv1a64", fp);
         bdc_run_json(&j, &rec);
-        print_engine_json(&j, a.engine, engine);
+        print_engine_json(&j, engine ? "blocked" : strcmp(cfg.model, "mlp") == 0 ? "minibatch" : "sample",
+                          engine);
         bdc_json_end(&j);
     } else {
         printf("bdc train: %s on %s, H=%zu, %u epochs, kernel %s (%s)\n", cfg.model,
@@ -571,7 +622,7 @@ int bdc_cmd_train(int argc, char **argv)
                    "executed in training, %.3g G/s\n",
                    o.threads, o.block, o.tile, (double)engine_macs(&st),
                    (double)engine_macs(&st) / train_seconds / 1e9);
-        } else {
+        } else if (strcmp(cfg.model, "mlp") != 0) {
             printf("  engine: sample, one sample at a time on one thread\n");
         }
     }

@@ -32,6 +32,27 @@ void bdc_cost_nudge(bdc_cost *c, size_t n)
     c->weight_bytes_written += (uint64_t)n * sizeof(float);
 }
 
+/* acc = acc + val*g per sample and output (the MACs: they read gradients,
+ * not weights), then w = w - c*acc: two operations per output, each
+ * weight read and written once.  Nominally every sample of the batch is an
+ * input. */
+void bdc_cost_update(bdc_cost *c, size_t nnz, size_t inputs, size_t n)
+{
+    c->dense_macs += (uint64_t)inputs * n;
+    c->macs += (uint64_t)nnz * n;
+    c->elementwise_flops += 2 * (uint64_t)n;
+    c->weight_bytes_read += (uint64_t)n * sizeof(float);
+    c->weight_bytes_written += (uint64_t)n * sizeof(float);
+}
+
+/* The max (n - 1 comparisons); per class a subtraction, an exponential, an
+ * addition to the sum, a division and the subtraction of the one-hot
+ * target. */
+void bdc_cost_softmax(bdc_cost *c, size_t n)
+{
+    c->elementwise_flops += (uint64_t)n * (4 + BDC_EXP_FLOPS) + (n - 1);
+}
+
 bdc_cost bdc_cost_sub(const bdc_cost *a, const bdc_cost *b)
 {
     bdc_cost d;

@@ -11,7 +11,7 @@
 
 /* Every constant of the spec, as set on the command line. */
 typedef struct bdc_config {
-    const char *model;   /* "bidir", "entangled", "binconv" */
+    const char *model;   /* "bidir", "entangled", "binconv", "mlp" */
     size_t hidden;       /* H */
     unsigned epochs;
     double alpha, beta;  /* winner mixing: alpha*forward + beta*backward */
@@ -19,6 +19,11 @@ typedef struct bdc_config {
     double lr, lr_horizon; /* lr(n) = lr * horizon / (horizon + n) */
     double decay;
     double q_input, q_label; /* nudge bias toward the input / the label */
+    /* mlp only (0 for the others): samples per minibatch, and the seed of
+     * the initial weights and of the per-epoch shuffle.  mlp's lr is the
+     * constant SGD step size. */
+    size_t batch;
+    uint64_t seed;
 } bdc_config;
 
 typedef struct bdc_model bdc_model;
@@ -54,10 +59,18 @@ typedef struct bdc_model_ops {
     uint64_t (*fingerprint)(const bdc_model *m);
     size_t (*parameter_count)(const bdc_model *m);
     void (*destroy)(bdc_model *m);
-    /* The costs counted so far (see bdc_cost).  This one and those below
-     * come last, so that positional initializers of the fields above stay
-     * right; prefer designated ones. */
+    /* The costs counted so far (see bdc_cost).  After the fields above, so
+     * that positional initializers of those stay right; prefer designated
+     * ones. */
     void (*cost)(const bdc_model *m, bdc_cost *train, bdc_cost *inference);
+    /* Optional.  A learner trained on shuffled minibatches (mlp) sets this
+     * and leaves train_step NULL; the harness then visits each epoch in a
+     * seeded random order (docs/mlp.md) and hands over cfg.batch samples at
+     * a time: set's samples which[0..count), at global step n (the number of
+     * samples trained on before).  *correct counts those predicted right
+     * before the update.  Returns 0, or -1 when out of memory. */
+    int (*train_batch)(bdc_model *m, const bdc_samples *set, const size_t *which,
+                       size_t count, uint64_t n, size_t *correct);
     /* Optional, for learners that work many samples at once (the blocked
      * engine, harness/engine.h); NULL for the others, which callers drive
      * one sample at a time.  train_steps: `count` training steps from
@@ -72,6 +85,7 @@ typedef struct bdc_model_ops {
 
 extern const bdc_model_ops bdc_model_bidir;
 extern const bdc_model_ops bdc_model_entangled;
+extern const bdc_model_ops bdc_model_mlp;
 
 /* The published configuration of a model name ("binconv" runs the entangled
  * learner on binconv features); -1 for an unknown name. */
@@ -90,6 +104,17 @@ void bdc_cost_activate(bdc_cost *c, size_t nnz, size_t inputs, size_t outputs);
 void bdc_cost_grelu(bdc_cost *c, size_t n);
 void bdc_cost_winner(bdc_cost *c, size_t n);
 void bdc_cost_nudge(bdc_cost *c, size_t n);
+/* mlp (docs/mlp.md): update_sparse of one row of n weights from nnz of
+ * `inputs` samples; softmax with cross-entropy's gradient over n classes. */
+void bdc_cost_update(bdc_cost *c, size_t nnz, size_t inputs, size_t n);
+void bdc_cost_softmax(bdc_cost *c, size_t n);
+
+/* The float operations of one bdc_exp_nonpositive (kernels/softmax.c) on
+ * its usual path: two comparisons, the reduction (a multiplication, a
+ * subtraction, two multiplications and two subtractions), 13 steps of
+ * Horner's rule (26) and the scaling by 2^k (1).  Results below 2^-1022
+ * take one multiplication more, not counted. */
+#define BDC_EXP_FLOPS 35
 
 /* a - b for the cumulative counters; memory_bytes is a's. */
 bdc_cost bdc_cost_sub(const bdc_cost *a, const bdc_cost *b);

@@ -84,7 +84,9 @@
     X(seconds_to_target, MEASURED, 'd', OPT(hit, T(hit->train_seconds)))                \
     X(curve_points, RESULT, 'u', U(r->curve ? r->curve->count : 0))                     \
     X(curve_file, IDENTITY, 's', CURVE_FILE)                                            \
-    X(weights_fnv1a64, RESULT, 's', S(r->fingerprint))
+    X(weights_fnv1a64, RESULT, 's', S(r->fingerprint))                                \
+    X(batch, CONFIG, 'u', OPT(d->cfg.batch, U(d->cfg.batch)))                          \
+    X(seed, CONFIG, 'u', OPT(d->cfg.batch, U(d->cfg.seed)))
 
 enum {
 #define ENUM(name, kind, type, value) COL_##name,
@@ -156,6 +158,10 @@ void bdc_run_id(const bdc_run_desc *d, char *id, size_t len)
         if (columns[i].kind != BDC_COLUMN_CONFIG)
             continue;
         bdc_run_column_format(&r, i, value, sizeof value);
+        /* An empty cell (a setting the model does not have) is left out:
+         * config columns added later keep the ids of earlier runs. */
+        if (!value[0])
+            continue;
         h = bdc_fnv1a64_bytes(h, columns[i].name, strlen(columns[i].name));
         h = bdc_fnv1a64_bytes(h, "=", 1);
         h = bdc_fnv1a64_bytes(h, value, strlen(value));

@@ -46,6 +46,28 @@ int bdc_table_add_row(bdc_table *t, const char *const *cells)
     return 0;
 }
 
+int bdc_table_add_group(bdc_table *t, const char *label)
+{
+    size_t *rows = realloc(t->group_row, (t->groups + 1) * sizeof *rows);
+    if (!rows) return -1;
+    t->group_row = rows;
+    char **labels = realloc(t->group_label, (t->groups + 1) * sizeof *labels);
+    if (!labels) return -1;
+    t->group_label = labels;
+    if (!(labels[t->groups] = strdup(label))) return -1;
+    rows[t->groups++] = t->rows;
+    return 0;
+}
+
+const char *bdc_table_group_at(const bdc_table *t, size_t r)
+{
+    /* A group without rows is skipped: the last group starting at r wins. */
+    const char *label = NULL;
+    for (size_t g = 0; g < t->groups; g++)
+        if (t->group_row[g] == r) label = t->group_label[g];
+    return label;
+}
+
 int bdc_table_add_note(bdc_table *t, const char *text)
 {
     char **grown = realloc(t->note, (t->notes + 1) * sizeof *grown);
@@ -63,6 +85,8 @@ void bdc_table_free(bdc_table *t)
     free(t->right);
     if (t->cells) free_strings(t->cells, t->rows * t->columns);
     free_strings(t->note, t->notes);
+    free(t->group_row);
+    free_strings(t->group_label, t->groups);
     memset(t, 0, sizeof *t);
 }
 
@@ -88,6 +112,8 @@ void bdc_table_print_plain(const bdc_table *t, FILE *f)
     for (size_t i = 0; i < total; i++) fputc('-', f);
     fputc('\n', f);
     for (size_t r = 0; r < t->rows; r++) {
+        const char *group = bdc_table_group_at(t, r);
+        if (group) fprintf(f, "%s%s\n", r ? "\n" : "", group);
         for (size_t c = 0; c < t->columns; c++) {
             const char *cell = t->cells[r * t->columns + c];
             /* No trailing blanks after the last column. */

@@ -48,6 +48,24 @@ typedef struct bdc_kernels {
     /* The nudge of w toward a (spec "The nudge"), element-wise:
      *   f = (c1*a - c2) + d;  w = w*f;  w = w + c3*a. */
     void (*nudge)(float *w, const float *a, size_t n, const bdc_nudge_coef *c);
+
+    /* --- backprop (model mlp, docs/mlp.md) ---
+     * Its forward products and the transposed product of its backward pass
+     * are activate_sparse (the latter over a transposed copy of the output
+     * weights); the weight update is its own kernel. */
+
+    /* The minibatch SGD step of one weight row w (n floats), for j < n:
+     *   acc  = sum_k val[k] * g[idx[k] * ldg + j]   (+0.0f first, k ascending)
+     *   w[j] = w[j] - c * acc
+     * every product, addition, the scaling by c and the subtraction rounded
+     * on its own.  idx lists the samples of the batch whose input to this
+     * row is non-zero, in ascending sample order, val those inputs, and g
+     * the batch's gradients at the row's outputs, one row of ldg per sample.
+     * It is activate_sparse over the gradients followed by the step, fused
+     * so the sum never leaves registers. */
+    void (*update_sparse)(const uint32_t *idx, const float *val, size_t nnz,
+                          const float *g, size_t ldg, size_t n, float c,
+                          float *w);
 } bdc_kernels;
 
 struct bdc_engine_kernels; /* engine_kernels.h */

@@ -17,7 +17,7 @@ bdc=${BDC_BIN:-./bdc}
 bench=${BDC_BENCH_BIN:-build/release/bdc-bench}
 train=${PROFILE_TRAIN:-10000}
 test=${PROFILE_TEST:-2000}
-models="bidir entangled binconv"
+models="bidir entangled binconv mlp"
 
 for bin in "$bdc" "$bench"; do
     if [ ! -x "$bin" ]; then

@@ -81,6 +81,23 @@ static void nudge(float *w, const float *a, size_t n, const bdc_nudge_coef *c)
     }
 }
 
+/* kernels/scalar/mlp_scalar.c, output by output (the same sums). */
+static void update_sparse(const uint32_t *idx, const float *val, size_t nnz,
+                          const float *g, size_t ldg, size_t n, float c, float *w)
+{
+    for (size_t j = 0; j < n; j++) {
+        float acc = 0.0f;
+        for (size_t k = 0; k < nnz; k++) {
+            acc = acc + val[k] * g[(size_t)idx[k] * ldg + j];
+            bdc_counted.macs++;
+        }
+        w[j] = w[j] - c * acc;
+        bdc_counted.flops += 2; /* the scaling, the subtraction */
+        bdc_counted.weight_bytes_read += sizeof w[j];
+        bdc_counted.weight_bytes_written += sizeof w[j];
+    }
+}
+
 const bdc_kernels *bdc_counting_kernels(void)
 {
     static bdc_kernels table;
@@ -89,5 +106,6 @@ const bdc_kernels *bdc_counting_kernels(void)
     table.grelu = grelu;
     table.winner = winner;
     table.nudge = nudge;
+    table.update_sparse = update_sparse;
     return &table;
 }

@@ -20,8 +20,9 @@ typedef struct bdc_op_count {
 /* What the counting kernels have executed since the last reset. */
 extern bdc_op_count bdc_counted;
 
-/* The scalar table with activate_sparse, grelu, winner and nudge replaced
- * by their counting versions (other operations are scalar's, uncounted). */
+/* The scalar table with activate_sparse, grelu, winner, nudge and
+ * update_sparse replaced by their counting versions (other operations are
+ * scalar's, uncounted). */
 const bdc_kernels *bdc_counting_kernels(void);
 
 #endif

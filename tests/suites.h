@@ -14,7 +14,8 @@
     X(dispatch)              \
     X(kernels)               \
     X(engine_kernels)        \
-    X(spec)
+    X(spec)                  \
+    X(mlp_kernels)
 
 #define BDC_PROGRAM_SUITES(X) \
     X(machine)                \
@@ -25,6 +26,10 @@
     X(accounting)             \
     X(results)                \
     X(sweep)                  \
+    X(table)                  \
+    X(plots)                  \
+    X(mlp)                    \
+    X(mlp_train)                  \
     X(engine)
 
 #ifdef BDC_TEST_KERNELS_ONLY

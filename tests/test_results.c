@@ -459,12 +459,12 @@ START_TEST(table_prints_the_comparison)
     ck_assert_int_eq(bdc_test_run(args, out, NULL, sizeof out), 0);
     ck_assert_ptr_nonnull(strstr(out, "test acc %"));
     ck_assert_ptr_nonnull(strstr(out, "s to 95%"));
-    /* Sorted by hidden size: 100 before 300; 0.9 accuracy per 1 GFLOP. */
+    /* Sorted by hidden size: 100 before 300; 0.900 accuracy per 1 GFLOP. */
     const char *h100 = strstr(out, "bidir  100"), *h300 = strstr(out, "bidir  300");
     ck_assert_ptr_nonnull(h100);
     ck_assert_ptr_nonnull(h300);
     ck_assert(h100 < h300);
-    ck_assert_ptr_nonnull(strstr(h300, " 0.9 "));
+    ck_assert_ptr_nonnull(strstr(h300, " 0.900 "));
     const char *cols[] = {"table", dir, "--columns", "model,run_id", NULL};
     ck_assert_int_eq(bdc_test_run(cols, out, NULL, sizeof out), 0);
     ck_assert_ptr_nonnull(strstr(out, r.run_id));

@@ -10,6 +10,7 @@
 #include "../engine_kernels.h"
 #include "../families.h"
 #include "../kernels.h"
+#include "../mlp_kernels.h"
 
 #define W 8          /* floats per vector */
 #define TILE_VECS 8  /* accumulators per tile: 64 outputs in flight */
@@ -272,6 +273,7 @@ static const bdc_kernels table = {
     .grelu = grelu,
     .winner = winner,
     .nudge = nudge,
+    .update_sparse = bdc_update_sparse_avx2,
 };
 
 /* SIMDe defines SIMDE_X86_AVX2_NATIVE when this file is compiled for AVX2

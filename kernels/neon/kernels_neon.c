@@ -11,6 +11,7 @@
 #include "../engine_kernels.h"
 #include "../families.h"
 #include "../kernels.h"
+#include "../mlp_kernels.h"
 
 #define W 4          /* floats per vector */
 #define TILE_VECS 8  /* accumulators per tile: 32 outputs in flight */
@@ -285,6 +286,7 @@ static const bdc_kernels table = {
     .grelu = grelu,
     .winner = winner,
     .nudge = nudge,
+    .update_sparse = bdc_update_sparse_neon,
 };
 
 /* SIMDe defines SIMDE_ARM_NEON_A64V8_NATIVE when compiling for aarch64;

@@ -5,6 +5,7 @@
 
 #include "../engine_kernels.h"
 #include "../kernels.h"
+#include "../mlp_kernels.h"
 
 static void activate_sparse(const uint32_t *idx, const float *val, size_t nnz,
                             const float *w, size_t ldw, size_t n, float *out)
@@ -73,6 +74,7 @@ static const bdc_kernels table = {
     .grelu = grelu,
     .winner = winner,
     .nudge = nudge,
+    .update_sparse = bdc_update_sparse_scalar,
 };
 
 const bdc_family bdc_family_scalar = {

@@ -10,6 +10,7 @@
 #include "../engine_kernels.h"
 #include "../families.h"
 #include "../kernels.h"
+#include "../mlp_kernels.h"
 
 #define W 4          /* floats per vector */
 #define TILE_VECS 8  /* accumulators per tile: 32 outputs in flight */
@@ -272,6 +273,7 @@ static const bdc_kernels table = {
     .grelu = grelu,
     .winner = winner,
     .nudge = nudge,
+    .update_sparse = bdc_update_sparse_sse,
 };
 
 /* SIMDe defines SIMDE_X86_SSE4_1_NATIVE when this file is compiled for
