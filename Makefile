@@ -26,6 +26,9 @@ BDC_CFLAGS := -std=gnu11 -ffp-contract=off -fno-fast-math -fno-math-errno \
               -DBDC_DEFAULT_DATA_DIR='"$(CURDIR)/data"'
 BDC_LIBS   := -lhwloc -lz -lm
 BDC_BASE_CFLAGS := $(BDC_CFLAGS) # without the sanitizers (cross builds)
+# The blocked engine's threads (harness/engine.c).
+BDC_CFLAGS += -fopenmp
+BDC_LIBS   += -fopenmp
 
 ifeq ($(SANITIZE),1)
   CONFIG    := asan

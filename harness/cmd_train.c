@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "curve.h"
 #include "dataset.h"
+#include "engine.h"
 #include "json.h"
 #include "machine.h"
 #include "minibatch.h"
@@ -52,6 +53,14 @@ static const char usage[] =
     "  --seed S            mlp: seed of the initial weights and the shuffle (1)\n"
     "  --kernel NAME       kernel family: auto (default), or one `bdc info` lists;\n"
     "                      the environment variable BDC_KERNEL does the same\n"
+    "  --engine NAME       blocked (default): blocks of samples share one pass over\n"
+    "                      the weights, on threads; sample: one sample at a time on\n"
+    "                      one thread (the reference).  Both end with the same weights\n"
+    "  --threads N         threads of the blocked engine (default: one per core)\n"
+    "  --block B           samples per block (default: from the L1 data cache size)\n"
+    "  --tile R            used input rows per chunk of a block (default: from the L1\n"
+    "                      data cache size).  Engine, threads, block and tile change\n"
+    "                      the speed, never the result (docs/engine.md)\n"
     "  --eval-every N      also test every N training samples: the learning curve\n"
     "  --target ACC        the test accuracy that time-to-accuracy is taken at (0.95)\n"
     "  --results DIR       record the run in DIR/<machine>/<experiment>/: a row of\n"
@@ -69,7 +78,7 @@ enum {
     OPT_TRAIN_LIMIT, OPT_TEST_LIMIT, OPT_ALPHA, OPT_BETA, OPT_LR, OPT_LR_HORIZON,
     OPT_DECAY, OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL, OPT_KERNEL, OPT_JSON,
     OPT_EVAL_EVERY, OPT_TARGET, OPT_RESULTS, OPT_EXPERIMENT, OPT_SKIP_RECORDED,
-    OPT_BATCH, OPT_SEED, OPT_HELP,
+    OPT_BATCH, OPT_SEED, OPT_ENGINE, OPT_THREADS, OPT_BLOCK, OPT_TILE, OPT_HELP,
 };
 
 static const struct option options[] = {
@@ -97,6 +106,10 @@ static const struct option options[] = {
     {"skip-recorded", no_argument, 0, OPT_SKIP_RECORDED},
     {"batch", required_argument, 0, OPT_BATCH},
     {"seed", required_argument, 0, OPT_SEED},
+    {"engine", required_argument, 0, OPT_ENGINE},
+    {"threads", required_argument, 0, OPT_THREADS},
+    {"block", required_argument, 0, OPT_BLOCK},
+    {"tile", required_argument, 0, OPT_TILE},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0},
 };
@@ -115,6 +128,9 @@ typedef struct train_args {
     double target;
     const char *results, *experiment;
     int skip_recorded;
+    /* The engine (docs/engine.md). */
+    const char *engine;
+    size_t threads, block, tile; /* 0: the default */
 } train_args;
 
 static int parse(int argc, char **argv, train_args *a)
@@ -123,6 +139,7 @@ static int parse(int argc, char **argv, train_args *a)
     a->dataset = "mnist";
     a->target = 0.95;
     a->experiment = "default";
+    a->engine = "blocked";
     optind = 0; /* glibc: start afresh, whatever an earlier parse left */
     opterr = 0;
     int c;
@@ -160,6 +177,10 @@ static int parse(int argc, char **argv, train_args *a)
         case OPT_TARGET: bad = bdc_parse_double("train", name, optarg, 0, 1, &a->target); break;
         case OPT_RESULTS: a->results = optarg; break;
         case OPT_SKIP_RECORDED: a->skip_recorded = 1; break;
+        case OPT_ENGINE: a->engine = optarg; break;
+        case OPT_THREADS: bad = bdc_parse_size("train", name, optarg, 1, 1024, &a->threads); break;
+        case OPT_BLOCK: bad = bdc_parse_size("train", name, optarg, 1, 4096, &a->block); break;
+        case OPT_TILE: bad = bdc_parse_size("train", name, optarg, 1, BDC_MAX_DIM, &a->tile); break;
         case OPT_EXPERIMENT:
             a->experiment = optarg;
             if (bdc_experiment_name_check(optarg)) {
@@ -189,6 +210,15 @@ static int parse(int argc, char **argv, train_args *a)
         bdc_error("train", "--model is required: bidir, entangled, binconv or mlp");
         return -1;
     }
+    if (strcmp(a->engine, "blocked") != 0 && strcmp(a->engine, "sample") != 0) {
+        bdc_error("train", "--engine: unknown engine '%s' (known: blocked, sample)", a->engine);
+        return -1;
+    }
+    if (strcmp(a->engine, "sample") == 0 && (a->threads > 1 || a->block || a->tile)) {
+        bdc_error("train", "--%s: the sample engine runs one sample at a time on one thread",
+                  a->threads > 1 ? "threads" : a->block ? "block" : "tile");
+        return -1;
+    }
     return 0;
 }
 
@@ -202,7 +232,8 @@ static int configure(const train_args *a, bdc_config *cfg)
     }
     /* A flag that the model does not read is refused rather than ignored. */
     static const int wta_only[] = {OPT_ALPHA, OPT_BETA, OPT_LR_HORIZON, OPT_DECAY,
-                                   OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL};
+                                   OPT_INIT, OPT_Q_INPUT, OPT_Q_LABEL, OPT_ENGINE,
+                                   OPT_THREADS, OPT_BLOCK, OPT_TILE};
     static const int mlp_only[] = {OPT_BATCH, OPT_SEED};
     const int is_mlp = strcmp(cfg->model, "mlp") == 0;
     const int *refused = is_mlp ? wta_only : mlp_only;
@@ -255,6 +286,56 @@ static size_t peak_rss_bytes(void)
     return (size_t)ru.ru_maxrss * 1024;
 }
 
+/* Whether this run trains on the blocked engine: the winner-take-all
+ * learners do unless --engine sample says otherwise (the mlp has its own
+ * minibatch loop, docs/mlp.md). */
+static int uses_engine(const train_args *a)
+{
+    return strcmp(a->engine, "blocked") == 0 && strcmp(a->model, "mlp") != 0;
+}
+
+/* The progress bar during the blocked engine's training. */
+typedef struct engine_progress {
+    bdc_progress *bar;
+    uint64_t per_epoch;
+    unsigned epochs;
+    uint64_t correct_before; /* right predictions before this call */
+} engine_progress;
+
+static void show_progress(void *ctx, uint64_t done, uint64_t correct)
+{
+    const engine_progress *p = ctx;
+    /* The bar looks at the clock on multiples of 256 steps only. */
+    const uint64_t shown = done & ~(uint64_t)255;
+    if (shown)
+        bdc_progress_update(p->bar, shown, (unsigned)((shown - 1) / p->per_epoch) + 1,
+                            p->epochs, p->correct_before + correct);
+}
+
+/* The multiply-adds the blocked engine executed in training: its forward
+ * passes (padding lanes included), recomputed neurons, the label side. */
+static uint64_t engine_macs(const bdc_engine_stats *s)
+{
+    return s->forward_macs + s->recompute_macs + s->output_macs;
+}
+
+/* The engine and, for the blocked one, its settings and counters. */
+static void print_engine_json(bdc_json *j, const char *name, const bdc_engine *e)
+{
+    bdc_json_str(j, "engine", name);
+    if (!e)
+        return;
+    const bdc_engine_opts o = bdc_engine_options(e);
+    const bdc_engine_stats s = bdc_engine_stats_of(e);
+    bdc_json_u64(j, "block", o.block);
+    bdc_json_u64(j, "tile", o.tile);
+    bdc_json_u64(j, "engine_macs", engine_macs(&s));
+    bdc_json_u64(j, "engine_forward_macs", s.forward_macs);
+    bdc_json_u64(j, "engine_recomputed", s.recomputed);
+    bdc_json_u64(j, "engine_pruned", s.pruned);
+    bdc_json_num(j, "engine_step_seconds", s.step_seconds);
+}
+
 /* Every model prints every key; 0 marks a setting the model does not have
  * (mlp has no alpha .. q_label).  batch and seed come with the run record's
  * columns (null for the winner-take-all learners). */
@@ -297,7 +378,9 @@ static int plan(int argc, char **argv, train_args *a, bdc_run_desc *d)
     }
     d->dataset = a->data_dir ? a->data_dir : a->dataset;
     d->kernel = family->name;
-    d->threads = 1;
+    d->threads = !uses_engine(a) ? 1
+                 : a->threads ? (unsigned)a->threads
+                              : bdc_machine_cores(bdc_machine_get());
     d->train_limit = a->train_limit;
     d->test_limit = a->test_limit;
     d->eval_every = a->eval_every;
@@ -384,12 +467,22 @@ int bdc_cmd_train(int argc, char **argv)
         bdc_dataset_free(&data);
         return BDC_EXIT_USAGE;
     }
-    const bdc_model_ops *ops = bdc_model_ops_for(cfg.model);
-    bdc_model *model = ops->create(&cfg, D, family->kernels);
+    const int blocked = uses_engine(&a);
+    const bdc_engine_opts eopts = {desc.threads, a.block, a.tile};
+    const bdc_model_ops *ops = blocked ? &bdc_engine_ops : bdc_model_ops_for(cfg.model);
+    bdc_engine *engine = NULL;
+    bdc_model *model;
+    if (blocked) {
+        engine = bdc_engine_create(&cfg, D, family, &eopts, err, sizeof err);
+        model = engine ? bdc_engine_model(engine) : NULL;
+    } else {
+        snprintf(err, sizeof err, "out of memory for a %s model with %zu hidden neurons",
+                 cfg.model, cfg.hidden);
+        model = ops->create(&cfg, D, family->kernels);
+    }
     bdc_sample_buf buf;
     if (!model || bdc_sample_buf_init(&buf, D)) {
-        bdc_error("train", "out of memory for a %s model with %zu hidden neurons",
-                  cfg.model, cfg.hidden);
+        bdc_error("train", "%s", model ? "out of memory" : err);
         if (model) ops->destroy(model);
         bdc_dataset_free(&data);
         return BDC_EXIT_FAILURE;
@@ -411,6 +504,18 @@ int bdc_cmd_train(int argc, char **argv)
             ops->destroy(model);
             bdc_dataset_free(&data);
             return BDC_EXIT_FAILURE;
+        }
+    } else if (ops->train_steps) {
+        /* Many steps per call: up to the next point of the curve. */
+        engine_progress shown = {&progress, data.train.count, cfg.epochs, 0};
+        if (engine)
+            bdc_engine_set_progress(engine, show_progress, &shown);
+        while (n < steps) {
+            const uint64_t until = curve.every && curve.next < steps ? curve.next : steps;
+            shown.correct_before = train_correct;
+            train_correct += ops->train_steps(model, &data.train, n, until - n);
+            n = until;
+            bdc_curve_tick(&curve, n, steps);
         }
     } else {
         for (unsigned epoch = 0; epoch < cfg.epochs; epoch++)
@@ -492,6 +597,8 @@ int bdc_cmd_train(int argc, char **argv)
         bdc_json_u64(&j, "peak_rss_bytes", peak_rss_bytes());
         bdc_json_str(&j, "weights_fnv1a64", fp);
         bdc_run_json(&j, &rec);
+        print_engine_json(&j, engine ? "blocked" : strcmp(cfg.model, "mlp") == 0 ? "minibatch" : "sample",
+                          engine);
         bdc_json_end(&j);
     } else {
         printf("bdc train: %s on %s, H=%zu, %u epochs, kernel %s (%s)\n", cfg.model,
@@ -517,6 +624,16 @@ int bdc_cmd_train(int argc, char **argv)
                    (double)reached->train_flops, reached->train_seconds);
         else
             printf("  %.2f%% not reached\n", 100.0 * desc.target);
+        if (engine) {
+            const bdc_engine_opts o = bdc_engine_options(engine);
+            const bdc_engine_stats st = bdc_engine_stats_of(engine);
+            printf("  engine: blocked, %u threads, block %zu, tile %zu: %.3g multiply-adds "
+                   "executed in training, %.3g G/s\n",
+                   o.threads, o.block, o.tile, (double)engine_macs(&st),
+                   (double)engine_macs(&st) / train_seconds / 1e9);
+        } else if (strcmp(cfg.model, "mlp") != 0) {
+            printf("  engine: sample, one sample at a time on one thread\n");
+        }
     }
     rc = BDC_EXIT_OK;
     if (a.results && !a.json)

@@ -71,6 +71,16 @@ typedef struct bdc_model_ops {
      * before the update.  Returns 0, or -1 when out of memory. */
     int (*train_batch)(bdc_model *m, const bdc_samples *set, const size_t *which,
                        size_t count, uint64_t n, size_t *correct);
+    /* Optional, for learners that work many samples at once (the blocked
+     * engine, harness/engine.h); NULL for the others, which callers drive
+     * one sample at a time.  train_steps: `count` training steps from
+     * global step n, on samples n, n+1, ... of set (mod set->count),
+     * exactly as that many train_step calls; returns how many of their
+     * predictions were right.  evaluate: how many samples of set the
+     * model classifies right, as predict would. */
+    uint64_t (*train_steps)(bdc_model *m, const bdc_samples *set, uint64_t n,
+                            uint64_t count);
+    uint64_t (*evaluate)(bdc_model *m, const bdc_samples *set);
 } bdc_model_ops;
 
 extern const bdc_model_ops bdc_model_bidir;

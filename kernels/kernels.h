@@ -68,11 +68,14 @@ typedef struct bdc_kernels {
                           float *w);
 } bdc_kernels;
 
-/* One kernel family: its table and what it needs of the CPU. */
+struct bdc_engine_kernels; /* engine_kernels.h */
+
+/* One kernel family: its tables and what it needs of the CPU. */
 typedef struct bdc_family {
     const char *name;        /* "scalar", "sse", "avx2", "neon" */
     const char *description; /* one line for `bdc info` */
     const bdc_kernels *kernels;
+    const struct bdc_engine_kernels *engine; /* the blocked engine's kernels */
     unsigned needs;          /* BDC_CPU_* bits the compiled code requires */
     int emulated;            /* 1: SIMDe translates this ISA to another one */
 } bdc_family;

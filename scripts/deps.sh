@@ -16,7 +16,7 @@ packages_for() {
     bench)     echo "g++ libbenchmark-dev python3:python3" ;;
     plots)     echo "gnuplot-nox" ;;
     cross)     echo "gcc-aarch64-linux-gnu qemu-user check@arm64" ;;
-    reference) echo "python3-numpy python3-sklearn" ;;
+    reference) echo "python3-numpy python3-sklearn libopenblas0-pthread" ;;
     fuzz)      echo "clang libclang-rt-14-dev" ;;
     valgrind)  echo "valgrind" ;;
     *) echo "scripts/deps.sh: unknown group '$1'" >&2; exit 2 ;;

@@ -13,6 +13,7 @@
 #define BDC_KERNEL_SUITES(X) \
     X(dispatch)              \
     X(kernels)               \
+    X(engine_kernels)        \
     X(spec)                  \
     X(mlp_kernels)
 
@@ -31,7 +32,8 @@
     X(mlp_train)              \
     X(fuzz_corpus)            \
     X(robustness)             \
-    X(edges)
+    X(edges)                  \
+    X(engine)
 
 #ifdef BDC_TEST_KERNELS_ONLY
 #define BDC_TEST_SUITES(X) BDC_KERNEL_SUITES(X)

@@ -7,6 +7,7 @@
 #include <simde/x86/avx2.h>
 
 #include "../cpu.h"
+#include "../engine_kernels.h"
 #include "../families.h"
 #include "../kernels.h"
 #include "../mlp_kernels.h"
@@ -289,4 +290,5 @@ const bdc_family bdc_family_avx2 = {
     .emulated = 1,
 #endif
     .kernels = &table,
+    .engine = &bdc_engine_kernels_avx2,
 };

@@ -8,6 +8,7 @@
 #include <simde/arm/neon.h>
 
 #include "../cpu.h"
+#include "../engine_kernels.h"
 #include "../families.h"
 #include "../kernels.h"
 #include "../mlp_kernels.h"
@@ -302,4 +303,5 @@ const bdc_family bdc_family_neon = {
     .emulated = 1,
 #endif
     .kernels = &table,
+    .engine = &bdc_engine_kernels_neon,
 };

@@ -3,6 +3,7 @@
  * auto-vectorisation so that it is an honest scalar baseline. */
 #include <math.h>
 
+#include "../engine_kernels.h"
 #include "../kernels.h"
 #include "../mlp_kernels.h"
 
@@ -80,6 +81,7 @@ const bdc_family bdc_family_scalar = {
     .name = "scalar",
     .description = "plain C, one element at a time (the reference)",
     .kernels = &table,
+    .engine = &bdc_engine_kernels_scalar,
     .needs = 0,
     .emulated = 0,
 };

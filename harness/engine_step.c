@@ -1,0 +1,390 @@
+/* The steps of a block, in order, as the spec defines a training step:
+ * GReLU of the forward sums, the prediction, GReLU of the label side, the
+ * winner, the two nudges.  The block's forward sums were taken with the
+ * weights as they were two blocks back: a neuron nudged since (in the
+ * previous block or earlier in this one) has a stale sum, which is either
+ * recomputed exactly or proven, by a bound, to lie below the GReLU
+ * threshold, where its exact value changes nothing (docs/engine.md). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+/* GReLU of v[0..n) (spec), kept sparse: the indices j with v[j] > t, the
+ * only ones whose output can differ from +0.0f, and their outputs.  `m` is
+ * max(v) and `nan` says whether some v is NaN.  Returns how many. */
+static size_t grelu_sparse(const bdc_engine_kernels *ek, const float *v, size_t n,
+                           float m, int nan, uint32_t *idx, float *out)
+{
+    if (nan || !(m > 0.0f) || !isfinite(m))
+        return 0;
+    const float t = (float)(0.95 * (double)m);
+    const float m2 = m - t;
+    if (!(m2 > 0.0f))
+        return 0;
+    const size_t count = ek->above(v, n, t, idx);
+    ek->grelu_at(v, idx, count, t, m2, out);
+    return count;
+}
+
+/* The prediction from the sparse hidden activations (ascending neurons):
+ * the label-side sums, then (bidir) their GReLU, then the first maximum. */
+static int classify(const bdc_engine *e, const uint32_t *cand, const float *h,
+                    size_t count, size_t *nonzero)
+{
+    /* One vector lane per class (GCC's generic vectors: SSE or NEON), each
+     * lane its own sum, in candidate order; the padding lanes sum zeros. */
+    typedef float lanes __attribute__((vector_size(16)));
+    lanes sum[LABEL_STRIDE / 4];
+    for (size_t v = 0; v < LABEL_STRIDE / 4; v++)
+        sum[v] = (lanes){0.0f, 0.0f, 0.0f, 0.0f};
+    *nonzero = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (h[i] == 0.0f)
+            continue; /* GReLU zeros are not terms of the sum */
+        const float *w = e->label_n + (size_t)cand[i] * LABEL_STRIDE;
+        const lanes x = {h[i], h[i], h[i], h[i]};
+        for (size_t v = 0; v < LABEL_STRIDE / 4; v++) {
+            lanes row;
+            memcpy(&row, w + 4 * v, sizeof row);
+            sum[v] = sum[v] + x * row;
+        }
+        (*nonzero)++;
+    }
+    float o[LABEL_STRIDE];
+    memcpy(o, sum, sizeof o);
+    const size_t C = e->C;
+    if (e->output_grelu)
+        e->k->grelu(o, C);
+    return (int)bdc_argmax_first(o, C);
+}
+
+/* The image-side nudge of the previous step, toward its dense sample,
+ * which is cleared afterwards. */
+static void apply_pending(bdc_engine *e)
+{
+    const engine_block *b = e->pending_block;
+    const size_t t = e->pending_t;
+    float *x = e->dense[t & 1];
+    e->k->nudge(e->neurons + (size_t)e->pending_neuron * e->D, x, e->D, &e->pending_coef);
+    for (uint32_t k = b->start[t]; k < b->start[t + 1]; k++)
+        x[b->idx[k]] = 0.0f;
+    e->pending = 0;
+}
+
+/* Settles one list of nudged neurons for sample t, whose stale sums were
+ * set aside in `stale` (and replaced in s by -INFINITY, which no maximum
+ * and no GReLU output can see): those whose bound is below `threshold`
+ * (0: no pruning) stay so, the others are queued for recomputation.  A
+ * shadow entry's neuron is settled by its entry of the previous block. */
+static void settle(bdc_engine *e, const engine_dirty *list, size_t n, const float *stale,
+                   double threshold, double norm, size_t *nredo)
+{
+    for (size_t d = 0; d < n; d++) {
+        const engine_dirty *r = &list[d];
+        if (r->shadow)
+            continue;
+        if (threshold > 0.0 && bdc_engine_bound(&r->bound, stale[d], norm) < threshold) {
+            e->stats.pruned++;
+            continue;
+        }
+        e->redo_neuron[*nredo] = r->neuron;
+        e->redo_offset[(*nredo)++] = (size_t)r->neuron * e->D;
+    }
+}
+
+/* The forward sums of sample t made exact where the GReLU can see them.
+ * The maximum of the sums not nudged since bounds the threshold from
+ * below, so a neuron whose new sum provably stays under that bound can
+ * neither be the maximum nor have a GReLU output other than +0.0f.
+ * Returns max(s) over all neurons and sets *nan as max_scan does. */
+static float resolve(bdc_engine *e, const engine_block *b, size_t t, float *s, int *nan)
+{
+    const size_t np = e->nprev, nc = e->ncur;
+    for (size_t d = 0; d < np; d++) {
+        e->stale[d] = s[e->prev[d].neuron];
+        s[e->prev[d].neuron] = -INFINITY;
+    }
+    for (size_t d = 0; d < nc; d++) {
+        e->stale[np + d] = s[e->cur[d].neuron];
+        s[e->cur[d].neuron] = -INFINITY;
+    }
+    float m = e->ek->max_scan(s, e->H, nan);
+    if (!np && !nc)
+        return m;
+
+    const int bound = e->prune && !*nan && m > 0.0f && isfinite(m);
+    const double threshold = bound ? (double)(float)(0.95 * (double)m) : 0.0;
+    size_t nredo = 0;
+    settle(e, e->prev, np, e->stale, threshold, b->norm[t], &nredo);
+    settle(e, e->cur, nc, e->stale + np, threshold, b->norm[t], &nredo);
+    if (!nredo)
+        return m;
+    if (e->pending)
+        for (size_t r = 0; r < nredo; r++)
+            if (e->redo_neuron[r] == e->pending_neuron) {
+                apply_pending(e);
+                break;
+            }
+    const uint32_t first = b->start[t];
+    const size_t nnz = b->start[t + 1] - first;
+    e->ek->dot_rows(b->idx + first, b->val + first, nnz, e->neurons, e->redo_offset,
+                    nredo, e->redo_sum);
+    for (size_t r = 0; r < nredo; r++) {
+        const float v = e->redo_sum[r];
+        s[e->redo_neuron[r]] = v;
+        if (v != v)
+            *nan = 1;
+        else if (v > m)
+            m = v;
+    }
+    e->stats.recomputed += nredo;
+    e->stats.recompute_macs += (uint64_t)nredo * nnz;
+    /* Executed means executed (docs/methodology.md). */
+    e->train_cost.macs += (uint64_t)nredo * nnz;
+    e->train_cost.weight_bytes_read += (uint64_t)nredo * nnz * sizeof(float);
+    return m;
+}
+
+/* Records a nudge of neuron k, for the later steps of this block and the
+ * steps of the next. */
+static void remember(bdc_engine *e, uint32_t k, const bdc_nudge_coef *cx, double norm)
+{
+    const engine_bound n = bdc_engine_bound_of(cx, e->amax, norm, e->D, e->eps);
+    if (e->prev_of[k]) /* its entry of the previous block follows on */
+        bdc_engine_bound_then(&e->prev[e->prev_of[k] - 1].bound, &n);
+    if (e->cur_of[k]) {
+        bdc_engine_bound_then(&e->cur[e->cur_of[k] - 1].bound, &n);
+        return;
+    }
+    engine_dirty *r = &e->cur[e->ncur++];
+    r->neuron = k;
+    r->shadow = e->prev_of[k] != 0;
+    r->bound = n;
+    e->cur_of[k] = (uint32_t)e->ncur;
+}
+
+/* The label side's GReLU of class c, recomputed when not kept. */
+static const engine_label_grelu *label_grelu(bdc_engine *e, int c)
+{
+    engine_label_grelu *g = &e->label_grelu[c];
+    if (g->valid)
+        return g;
+    const float *row = e->label_w + (size_t)c * e->H;
+    g->m = e->ek->max_scan(row, e->H, &g->nan);
+    g->count = grelu_sparse(e->ek, row, e->H, g->m, g->nan, g->cand, g->e);
+    g->active = !g->nan && g->m > 0.0f && isfinite(g->m);
+    if (g->active) {
+        g->t = (float)(0.95 * (double)g->m);
+        g->m2 = g->m - g->t;
+        g->active = g->m2 > 0.0f;
+    }
+    g->valid = 1;
+    return g;
+}
+
+/* Class c's label weight of neuron k moved from `before` to `after`.  When
+ * the row's maximum cannot have changed (after <= m, and k did not hold
+ * the maximum or did not go down), neither did the threshold: only k's
+ * place in the list changes, with its value computed as GReLU computes it.
+ * Otherwise the entry is dropped. */
+static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float after)
+{
+    engine_label_grelu *g = &e->label_grelu[c];
+    if (!g->valid)
+        return;
+    if (g->nan || before != before || after != after || after > g->m ||
+        (before == g->m && after < before)) {
+        g->valid = 0;
+        return;
+    }
+    if (!g->active)
+        return; /* still all zeros: the maximum, and so the verdict, stand */
+    size_t lo = 0, hi = g->count; /* the first entry >= k */
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (g->cand[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const int present = lo < g->count && g->cand[lo] == k;
+    const float *row = e->label_w + c * e->H;
+    if (after > g->t) {
+        if (!present) {
+            memmove(g->cand + lo + 1, g->cand + lo, (g->count - lo) * sizeof *g->cand);
+            memmove(g->e + lo + 1, g->e + lo, (g->count - lo) * sizeof *g->e);
+            g->cand[lo] = k;
+            g->count++;
+        }
+        e->ek->grelu_at(row, &k, 1, g->t, g->m2, &g->e[lo]);
+    } else if (present) {
+        memmove(g->cand + lo, g->cand + lo + 1, (g->count - lo - 1) * sizeof *g->cand);
+        memmove(g->e + lo, g->e + lo + 1, (g->count - lo - 1) * sizeof *g->e);
+        g->count--;
+    }
+}
+
+/* The winner: the first index of the maximum of alpha*h + beta*e over all
+ * H neurons, h and e given dense (zero outside their candidate lists).
+ * Outside both lists the score is alpha*0 + beta*0 = +0.0f (alpha, beta
+ * >= 0), which never beats neuron 0's, so the lists are all that need
+ * visiting; among equal scores the smallest index wins, as in the spec's
+ * scan from neuron 0 upward. */
+static size_t winner(const bdc_engine *e, const uint32_t *hc, size_t nh,
+                     const uint32_t *ec, size_t ne)
+{
+    const float alpha = (float)e->cfg.alpha, beta = (float)e->cfg.beta;
+    const float *h = e->h_dense, *ev = e->e_dense;
+    size_t best = 0;
+    float best_score = alpha * h[0] + beta * ev[0];
+    for (int list = 0; list < 2; list++) {
+        const uint32_t *c = list ? ec : hc;
+        const size_t n = list ? ne : nh;
+        for (size_t i = 0; i < n; i++) {
+            const uint32_t j = c[i];
+            const float score = alpha * h[j] + beta * ev[j];
+            if (score > best_score || (score == best_score && j < best)) {
+                best_score = score;
+                best = j;
+            }
+        }
+    }
+    return best;
+}
+
+int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
+{
+    engine_scratch *sc = &e->scratch[0];
+    const size_t H = e->H, C = e->C;
+    float *s = b->act + t * e->Hp;
+    float *x = e->dense[t & 1];
+    for (uint32_t k = b->start[t]; k < b->start[t + 1]; k++)
+        x[b->idx[k]] = b->val[k];
+
+    int nan;
+    const float m = resolve(e, b, t, s, &nan);
+    const size_t nh = grelu_sparse(e->ek, s, H, m, nan, sc->cand, sc->h);
+    size_t nnz_h;
+    const int predicted = classify(e, sc->cand, sc->h, nh, &nnz_h);
+    e->stats.output_macs += (uint64_t)nnz_h * C;
+
+    /* The label side: GReLU(0 + 1 * w) of the label's weights; the zero
+     * and the one change no value that GReLU lets through. */
+    const int label = b->label[t];
+    const engine_label_grelu *lg = label_grelu(e, label);
+    const uint32_t *ecand = lg->cand;
+    const size_t ne = lg->count;
+
+    if (e->pending)
+        apply_pending(e);
+    for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = sc->h[i];
+    for (size_t i = 0; i < ne; i++) e->e_dense[ecand[i]] = lg->e[i];
+    const size_t win = winner(e, sc->cand, nh, ecand, ne);
+    for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = 0.0f;
+    for (size_t i = 0; i < ne; i++) e->e_dense[ecand[i]] = 0.0f;
+
+    /* The nudges: the winner's label weights toward the one-hot label now,
+     * its image weights toward the sample during the next step. */
+    const double lr = bdc_learning_rate(&e->cfg, b->first + t);
+    const bdc_nudge_coef cx = bdc_nudge_coef_make(lr, e->cfg.q_input, e->cfg.decay);
+    const bdc_nudge_coef cy = bdc_nudge_coef_make(lr, e->cfg.q_label, e->cfg.decay);
+    float column[BDC_CLASSES], onehot[BDC_CLASSES] = {0};
+    onehot[label] = 1.0f;
+    float before[BDC_CLASSES];
+    for (size_t c = 0; c < C; c++)
+        column[c] = before[c] = e->label_w[c * H + win];
+    e->k->nudge(column, onehot, C, &cy);
+    for (size_t c = 0; c < C; c++) {
+        e->label_w[c * H + win] = e->label_n[win * LABEL_STRIDE + c] = column[c];
+        label_moved(e, c, (uint32_t)win, before[c], column[c]);
+    }
+
+    const float *row = e->neurons + win * e->D;
+    for (size_t i = 0; i < e->D; i += 16)
+        __builtin_prefetch(row + i, 1);
+    e->pending = 1;
+    e->pending_neuron = (uint32_t)win;
+    e->pending_coef = cx;
+    e->pending_block = b;
+    e->pending_t = t;
+
+    remember(e, (uint32_t)win, &cx, b->norm[t]);
+
+    /* What a per-sample step counts. */
+    bdc_cost *cost = &e->train_cost;
+    bdc_engine_forward_cost(e, cost, b->start[t + 1] - b->start[t], nnz_h);
+    bdc_cost_activate(cost, 1, C, H);
+    bdc_cost_grelu(cost, H);
+    bdc_cost_winner(cost, H);
+    bdc_cost_nudge(cost, e->D);
+    bdc_cost_nudge(cost, C);
+    return predicted;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+    const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void bdc_engine_end_block(bdc_engine *e, engine_rows *out)
+{
+    const size_t D = e->D;
+    if (e->pending)
+        apply_pending(e);
+    out->count = e->ncur;
+    for (size_t d = 0; d < e->ncur; d++)
+        out->neuron[d] = e->cur[d].neuron;
+    qsort(out->neuron, out->count, sizeof *out->neuron, compare_u32);
+    for (size_t d = 0; d < out->count; d++)
+        memcpy(out->rows + d * D, e->neurons + (size_t)out->neuron[d] * D, D * sizeof(float));
+    size_t p = 0;
+    for (size_t g = 0; g <= e->groups; g++) {
+        while (p < out->count && out->neuron[p] < g * BDC_ENGINE_GROUP)
+            p++;
+        out->group_first[g] = p;
+    }
+    out->group_first[e->groups] = out->count;
+
+    /* This block's nudges become the previous block's. */
+    for (size_t d = 0; d < e->nprev; d++)
+        e->prev_of[e->prev[d].neuron] = 0;
+    engine_dirty *old = e->prev;
+    e->prev = e->cur;
+    e->cur = old;
+    e->nprev = e->ncur;
+    e->ncur = 0;
+    for (size_t d = 0; d < e->nprev; d++) {
+        e->prev[d].shadow = 0;
+        e->cur_of[e->prev[d].neuron] = 0;
+        e->prev_of[e->prev[d].neuron] = (uint32_t)(d + 1);
+    }
+}
+
+int bdc_engine_predict(const bdc_engine *e, const engine_block *b, size_t t,
+                       engine_scratch *sc)
+{
+    const float *s = b->act + t * e->Hp;
+    int nan;
+    const float m = e->ek->max_scan(s, e->H, &nan);
+    const size_t nh = grelu_sparse(e->ek, s, e->H, m, nan, sc->cand, sc->h);
+    size_t nnz_h;
+    const int predicted = classify(e, sc->cand, sc->h, nh, &nnz_h);
+    bdc_engine_forward_cost(e, &sc->infer, b->start[t + 1] - b->start[t], nnz_h);
+    return predicted;
+}
+
+void bdc_engine_forward_cost(const bdc_engine *e, bdc_cost *c, size_t nnz, size_t nnz_h)
+{
+    c->samples++;
+    bdc_cost_activate(c, nnz, e->D, e->H);
+    /* The panels' padding lanes are multiplied too. */
+    c->macs += (uint64_t)nnz * (e->Hp - e->H);
+    c->weight_bytes_read += (uint64_t)nnz * (e->Hp - e->H) * sizeof(float);
+    bdc_cost_grelu(c, e->H);
+    bdc_cost_activate(c, nnz_h, e->H, e->C);
+    if (e->output_grelu)
+        bdc_cost_grelu(c, e->C);
+}

@@ -1,0 +1,311 @@
+/* The engine kernels of the avx2 family (SIMDe AVX2; native with -mavx2,
+ * emulated elsewhere).  Lane q of a vector performs exactly the scalar
+ * operations of output q, in the scalar order, so the bits are scalar's.
+ * docs/engine.md explains the choices. */
+#include <math.h>
+#include <simde/x86/avx2.h>
+
+#include "../engine_kernels.h"
+
+#define W 8 /* floats per vector */
+
+/* One panel of `nv` vectors (8 * nv neurons) for a block of samples: the
+ * accumulators of a sample stay in registers over its entries of the chunk
+ * and are stored once.  nv is a constant after inlining, so the row is
+ * addressed with constant displacements. */
+static inline __attribute__((always_inline)) void
+forward_nv(const float *panel, const uint32_t *idx, const float *val,
+           const uint32_t *pos, size_t pos_stride, size_t nsamples, int fresh,
+           float *out, size_t ldo, const int nv)
+{
+    const size_t width = (size_t)nv * W;
+    for (size_t s = 0; s < nsamples; s++) {
+        float *sum = out + s * ldo;
+        simde__m256 acc[8];
+#pragma GCC unroll 8
+        for (int v = 0; v < nv; v++)
+            acc[v] = fresh ? simde_mm256_setzero_ps() : simde_mm256_loadu_ps(sum + v * W);
+        const uint32_t end = pos[s * pos_stride + 1];
+        for (uint32_t k = pos[s * pos_stride]; k < end; k++) {
+            const simde__m256 x = simde_mm256_set1_ps(val[k]);
+            const float *row = panel + (size_t)idx[k] * width;
+#pragma GCC unroll 8
+            for (int v = 0; v < nv; v++)
+                acc[v] = simde_mm256_add_ps(acc[v],
+                                            simde_mm256_mul_ps(x, simde_mm256_loadu_ps(row + v * W)));
+        }
+#pragma GCC unroll 8
+        for (int v = 0; v < nv; v++)
+            simde_mm256_storeu_ps(sum + v * W, acc[v]);
+    }
+}
+
+#define BDC_FORWARD(nv)                                                           \
+    static __attribute__((noinline)) void forward_##nv(                         \
+        const float *panel, const uint32_t *idx, const float *val,             \
+        const uint32_t *pos, size_t pos_stride, size_t nsamples, int fresh,    \
+        float *out, size_t ldo)                                                \
+    {                                                                          \
+        forward_nv(panel, idx, val, pos, pos_stride, nsamples, fresh, out, ldo, nv); \
+    }
+BDC_FORWARD(1) BDC_FORWARD(2) BDC_FORWARD(3) BDC_FORWARD(4)
+BDC_FORWARD(5) BDC_FORWARD(6) BDC_FORWARD(7) BDC_FORWARD(8)
+#undef BDC_FORWARD
+
+static void forward_panel(const float *panel, size_t width, const uint32_t *idx,
+                          const float *val, const uint32_t *pos, size_t pos_stride,
+                          size_t nsamples, int fresh, float *out, size_t ldo)
+{
+    typedef void fn(const float *, const uint32_t *, const float *, const uint32_t *,
+                    size_t, size_t, int, float *, size_t);
+    static fn *const by_vectors[] = {forward_1, forward_2, forward_3, forward_4,
+                                     forward_5, forward_6, forward_7, forward_8};
+    by_vectors[width / W - 1](panel, idx, val, pos, pos_stride, nsamples, fresh, out, ldo);
+}
+
+/* Up to sixteen rows at once, one per lane of two vectors, each lane's
+ * weight fetched by a gather: lane r adds val[k] * row_r[idx[k]] exactly
+ * as scalar does.  Each row's sum is one chain of dependent adds; lanes
+ * run many chains at the latency of one.  Lanes past the last row repeat
+ * the first and are not stored.  Gathers take 32-bit indices, so the
+ * weights a pass reads must lie within 2^31 floats of its lowest row;
+ * otherwise (huge models) one row at a time. */
+#define ROWS_PER_PASS (2 * W)
+static void dot_rows(const uint32_t *idx, const float *val, size_t nnz,
+                     const float *base, const size_t *offset, size_t nrows,
+                     float *out)
+{
+    for (size_t r = 0; r < nrows; r += ROWS_PER_PASS) {
+        const size_t n = nrows - r < ROWS_PER_PASS ? nrows - r : ROWS_PER_PASS;
+        size_t lo = offset[r], hi = offset[r];
+        for (size_t l = 1; l < n; l++) {
+            if (offset[r + l] < lo) lo = offset[r + l];
+            if (offset[r + l] > hi) hi = offset[r + l];
+        }
+        /* idx is ascending: its last entry is the largest offset added */
+        if (hi - lo > (size_t)INT32_MAX - (nnz ? idx[nnz - 1] : 0)) {
+            for (size_t l = 0; l < n; l++) {
+                const float *row = base + offset[r + l];
+                float sum = 0.0f;
+                for (size_t k = 0; k < nnz; k++)
+                    sum = sum + val[k] * row[idx[k]];
+                out[r + l] = sum;
+            }
+            continue;
+        }
+        int32_t rel[ROWS_PER_PASS];
+        for (size_t l = 0; l < ROWS_PER_PASS; l++)
+            rel[l] = (int32_t)(offset[r + (l < n ? l : 0)] - lo);
+        const simde__m256i rows0 = simde_mm256_loadu_si256(rel);
+        const simde__m256i rows1 = simde_mm256_loadu_si256(rel + W);
+        const float *from = base + lo;
+        simde__m256 acc0 = simde_mm256_setzero_ps(), acc1 = acc0;
+        if (n > W)
+            for (size_t k = 0; k < nnz; k++) {
+                const simde__m256i i = simde_mm256_set1_epi32((int32_t)idx[k]);
+                const simde__m256 x = simde_mm256_set1_ps(val[k]);
+                const simde__m256 w0 = simde_mm256_i32gather_ps(from, simde_mm256_add_epi32(rows0, i), 4);
+                const simde__m256 w1 = simde_mm256_i32gather_ps(from, simde_mm256_add_epi32(rows1, i), 4);
+                acc0 = simde_mm256_add_ps(acc0, simde_mm256_mul_ps(x, w0));
+                acc1 = simde_mm256_add_ps(acc1, simde_mm256_mul_ps(x, w1));
+            }
+        else
+            for (size_t k = 0; k < nnz; k++) {
+                const simde__m256i i = simde_mm256_set1_epi32((int32_t)idx[k]);
+                const simde__m256 w0 = simde_mm256_i32gather_ps(from, simde_mm256_add_epi32(rows0, i), 4);
+                acc0 = simde_mm256_add_ps(acc0, simde_mm256_mul_ps(simde_mm256_set1_ps(val[k]), w0));
+            }
+        float lane[ROWS_PER_PASS];
+        simde_mm256_storeu_ps(lane, acc0);
+        simde_mm256_storeu_ps(lane + W, acc1);
+        for (size_t l = 0; l < n; l++)
+            out[r + l] = lane[l];
+    }
+}
+
+/* max_ps(v, m) returns m when v is NaN, so NaN lanes never enter the
+ * maximum; they are flagged apart.  (When the maximum is a zero, which
+ * zero comes back is not specified: callers only compare it.) */
+static float max_scan(const float *v, size_t n, int *nan)
+{
+    float m = -INFINITY;
+    size_t i = 0;
+    if (n >= W) {
+        simde__m256 m0 = simde_mm256_set1_ps(-INFINITY), m1 = m0;
+        simde__m256 bad = simde_mm256_setzero_ps();
+        for (; i + 2 * W <= n; i += 2 * W) {
+            const simde__m256 a = simde_mm256_loadu_ps(v + i);
+            const simde__m256 b = simde_mm256_loadu_ps(v + i + W);
+            bad = simde_mm256_or_ps(bad, simde_mm256_cmp_ps(a, b, SIMDE_CMP_UNORD_Q));
+            m0 = simde_mm256_max_ps(a, m0);
+            m1 = simde_mm256_max_ps(b, m1);
+        }
+        for (; i < n; i += W) { /* the rest, the last vector ending at n */
+            const simde__m256 a = simde_mm256_loadu_ps(v + (i + W <= n ? i : n - W));
+            bad = simde_mm256_or_ps(bad, simde_mm256_cmp_ps(a, a, SIMDE_CMP_UNORD_Q));
+            m0 = simde_mm256_max_ps(a, m0);
+        }
+        float lane[W];
+        simde_mm256_storeu_ps(lane, simde_mm256_max_ps(m0, m1));
+        for (int l = 0; l < W; l++)
+            if (lane[l] > m)
+                m = lane[l];
+        *nan = simde_mm256_movemask_ps(bad) != 0;
+        return m;
+    }
+    int any = 0;
+    for (; i < n; i++) {
+        if (v[i] != v[i])
+            any = 1;
+        else if (v[i] > m)
+            m = v[i];
+    }
+    *nan = any;
+    return m;
+}
+
+/* For each 8-bit mask, the lanes whose bit is set, in order, one byte each
+ * (the rest 0): the permutation that packs those lanes to the front. */
+static const uint64_t packed_lanes[256] = {
+    0x0000000000000000ull, 0x0000000000000000ull, 0x0000000000000001ull, 0x0000000000000100ull,
+    0x0000000000000002ull, 0x0000000000000200ull, 0x0000000000000201ull, 0x0000000000020100ull,
+    0x0000000000000003ull, 0x0000000000000300ull, 0x0000000000000301ull, 0x0000000000030100ull,
+    0x0000000000000302ull, 0x0000000000030200ull, 0x0000000000030201ull, 0x0000000003020100ull,
+    0x0000000000000004ull, 0x0000000000000400ull, 0x0000000000000401ull, 0x0000000000040100ull,
+    0x0000000000000402ull, 0x0000000000040200ull, 0x0000000000040201ull, 0x0000000004020100ull,
+    0x0000000000000403ull, 0x0000000000040300ull, 0x0000000000040301ull, 0x0000000004030100ull,
+    0x0000000000040302ull, 0x0000000004030200ull, 0x0000000004030201ull, 0x0000000403020100ull,
+    0x0000000000000005ull, 0x0000000000000500ull, 0x0000000000000501ull, 0x0000000000050100ull,
+    0x0000000000000502ull, 0x0000000000050200ull, 0x0000000000050201ull, 0x0000000005020100ull,
+    0x0000000000000503ull, 0x0000000000050300ull, 0x0000000000050301ull, 0x0000000005030100ull,
+    0x0000000000050302ull, 0x0000000005030200ull, 0x0000000005030201ull, 0x0000000503020100ull,
+    0x0000000000000504ull, 0x0000000000050400ull, 0x0000000000050401ull, 0x0000000005040100ull,
+    0x0000000000050402ull, 0x0000000005040200ull, 0x0000000005040201ull, 0x0000000504020100ull,
+    0x0000000000050403ull, 0x0000000005040300ull, 0x0000000005040301ull, 0x0000000504030100ull,
+    0x0000000005040302ull, 0x0000000504030200ull, 0x0000000504030201ull, 0x0000050403020100ull,
+    0x0000000000000006ull, 0x0000000000000600ull, 0x0000000000000601ull, 0x0000000000060100ull,
+    0x0000000000000602ull, 0x0000000000060200ull, 0x0000000000060201ull, 0x0000000006020100ull,
+    0x0000000000000603ull, 0x0000000000060300ull, 0x0000000000060301ull, 0x0000000006030100ull,
+    0x0000000000060302ull, 0x0000000006030200ull, 0x0000000006030201ull, 0x0000000603020100ull,
+    0x0000000000000604ull, 0x0000000000060400ull, 0x0000000000060401ull, 0x0000000006040100ull,
+    0x0000000000060402ull, 0x0000000006040200ull, 0x0000000006040201ull, 0x0000000604020100ull,
+    0x0000000000060403ull, 0x0000000006040300ull, 0x0000000006040301ull, 0x0000000604030100ull,
+    0x0000000006040302ull, 0x0000000604030200ull, 0x0000000604030201ull, 0x0000060403020100ull,
+    0x0000000000000605ull, 0x0000000000060500ull, 0x0000000000060501ull, 0x0000000006050100ull,
+    0x0000000000060502ull, 0x0000000006050200ull, 0x0000000006050201ull, 0x0000000605020100ull,
+    0x0000000000060503ull, 0x0000000006050300ull, 0x0000000006050301ull, 0x0000000605030100ull,
+    0x0000000006050302ull, 0x0000000605030200ull, 0x0000000605030201ull, 0x0000060503020100ull,
+    0x0000000000060504ull, 0x0000000006050400ull, 0x0000000006050401ull, 0x0000000605040100ull,
+    0x0000000006050402ull, 0x0000000605040200ull, 0x0000000605040201ull, 0x0000060504020100ull,
+    0x0000000006050403ull, 0x0000000605040300ull, 0x0000000605040301ull, 0x0000060504030100ull,
+    0x0000000605040302ull, 0x0000060504030200ull, 0x0000060504030201ull, 0x0006050403020100ull,
+    0x0000000000000007ull, 0x0000000000000700ull, 0x0000000000000701ull, 0x0000000000070100ull,
+    0x0000000000000702ull, 0x0000000000070200ull, 0x0000000000070201ull, 0x0000000007020100ull,
+    0x0000000000000703ull, 0x0000000000070300ull, 0x0000000000070301ull, 0x0000000007030100ull,
+    0x0000000000070302ull, 0x0000000007030200ull, 0x0000000007030201ull, 0x0000000703020100ull,
+    0x0000000000000704ull, 0x0000000000070400ull, 0x0000000000070401ull, 0x0000000007040100ull,
+    0x0000000000070402ull, 0x0000000007040200ull, 0x0000000007040201ull, 0x0000000704020100ull,
+    0x0000000000070403ull, 0x0000000007040300ull, 0x0000000007040301ull, 0x0000000704030100ull,
+    0x0000000007040302ull, 0x0000000704030200ull, 0x0000000704030201ull, 0x0000070403020100ull,
+    0x0000000000000705ull, 0x0000000000070500ull, 0x0000000000070501ull, 0x0000000007050100ull,
+    0x0000000000070502ull, 0x0000000007050200ull, 0x0000000007050201ull, 0x0000000705020100ull,
+    0x0000000000070503ull, 0x0000000007050300ull, 0x0000000007050301ull, 0x0000000705030100ull,
+    0x0000000007050302ull, 0x0000000705030200ull, 0x0000000705030201ull, 0x0000070503020100ull,
+    0x0000000000070504ull, 0x0000000007050400ull, 0x0000000007050401ull, 0x0000000705040100ull,
+    0x0000000007050402ull, 0x0000000705040200ull, 0x0000000705040201ull, 0x0000070504020100ull,
+    0x0000000007050403ull, 0x0000000705040300ull, 0x0000000705040301ull, 0x0000070504030100ull,
+    0x0000000705040302ull, 0x0000070504030200ull, 0x0000070504030201ull, 0x0007050403020100ull,
+    0x0000000000000706ull, 0x0000000000070600ull, 0x0000000000070601ull, 0x0000000007060100ull,
+    0x0000000000070602ull, 0x0000000007060200ull, 0x0000000007060201ull, 0x0000000706020100ull,
+    0x0000000000070603ull, 0x0000000007060300ull, 0x0000000007060301ull, 0x0000000706030100ull,
+    0x0000000007060302ull, 0x0000000706030200ull, 0x0000000706030201ull, 0x0000070603020100ull,
+    0x0000000000070604ull, 0x0000000007060400ull, 0x0000000007060401ull, 0x0000000706040100ull,
+    0x0000000007060402ull, 0x0000000706040200ull, 0x0000000706040201ull, 0x0000070604020100ull,
+    0x0000000007060403ull, 0x0000000706040300ull, 0x0000000706040301ull, 0x0000070604030100ull,
+    0x0000000706040302ull, 0x0000070604030200ull, 0x0000070604030201ull, 0x0007060403020100ull,
+    0x0000000000070605ull, 0x0000000007060500ull, 0x0000000007060501ull, 0x0000000706050100ull,
+    0x0000000007060502ull, 0x0000000706050200ull, 0x0000000706050201ull, 0x0000070605020100ull,
+    0x0000000007060503ull, 0x0000000706050300ull, 0x0000000706050301ull, 0x0000070605030100ull,
+    0x0000000706050302ull, 0x0000070605030200ull, 0x0000070605030201ull, 0x0007060503020100ull,
+    0x0000000007060504ull, 0x0000000706050400ull, 0x0000000706050401ull, 0x0000070605040100ull,
+    0x0000000706050402ull, 0x0000070605040200ull, 0x0000070605040201ull, 0x0007060504020100ull,
+    0x0000000706050403ull, 0x0000070605040300ull, 0x0000070605040301ull, 0x0007060504030100ull,
+    0x0000070605040302ull, 0x0007060504030200ull, 0x0007060504030201ull, 0x0706050403020100ull,
+};
+
+/* Branch-free: every vector's indices are packed and stored whole (the
+ * store at count <= i never passes the last element); count advances by
+ * the number of lanes above t.  A store that would straddle a page
+ * boundary (very slow, and with few candidates it would recur for many
+ * vectors in a row) goes through a small buffer instead: the loop runs in
+ * stretches that provably stay clear of the next boundary (count grows by
+ * at most 8 per vector), checking only between them. */
+static size_t above(const float *v, size_t n, float t, uint32_t *idx)
+{
+    const simde__m256 tv = simde_mm256_set1_ps(t);
+    const simde__m256i eight = simde_mm256_set1_epi32(W);
+    simde__m256i at = simde_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    size_t count = 0, i = 0;
+    while (i + W <= n) {
+        const size_t room = 4096 - ((uintptr_t)(idx + count) & 4095); /* bytes */
+        size_t stretch = room >= 2 * sizeof(simde__m256i) ? (room - sizeof(simde__m256i)) / sizeof(simde__m256i) : 0;
+        if (stretch > (n - i) / W)
+            stretch = (n - i) / W;
+        for (size_t s = 0; s < stretch; s++, i += W) {
+            const unsigned mask = (unsigned)simde_mm256_movemask_ps(
+                simde_mm256_cmp_ps(simde_mm256_loadu_ps(v + i), tv, SIMDE_CMP_GT_OQ));
+            const simde__m256i perm = simde_mm256_cvtepu8_epi32(
+                simde_mm_cvtsi64_si128((int64_t)packed_lanes[mask]));
+            simde_mm256_storeu_si256(idx + count, simde_mm256_permutevar8x32_epi32(at, perm));
+            at = simde_mm256_add_epi32(at, eight);
+            count += (size_t)__builtin_popcount(mask);
+        }
+        if (stretch == 0 && i + W <= n) { /* near a boundary: one vector, buffered */
+            const unsigned mask = (unsigned)simde_mm256_movemask_ps(
+                simde_mm256_cmp_ps(simde_mm256_loadu_ps(v + i), tv, SIMDE_CMP_GT_OQ));
+            const simde__m256i perm = simde_mm256_cvtepu8_epi32(
+                simde_mm_cvtsi64_si128((int64_t)packed_lanes[mask]));
+            uint32_t lane[W];
+            simde_mm256_storeu_si256(lane, simde_mm256_permutevar8x32_epi32(at, perm));
+            const unsigned found = (unsigned)__builtin_popcount(mask);
+            for (unsigned l = 0; l < found; l++)
+                idx[count + l] = lane[l];
+            at = simde_mm256_add_epi32(at, eight);
+            count += found;
+            i += W;
+        }
+    }
+    for (; i < n; i++) {
+        idx[count] = (uint32_t)i;
+        count += v[i] > t;
+    }
+    return count;
+}
+
+static void grelu_at(const float *v, const uint32_t *idx, size_t n, float t,
+                     float m2, float *out)
+{
+    const simde__m256 tv = simde_mm256_set1_ps(t), mv = simde_mm256_set1_ps(m2);
+    const simde__m256 zero = simde_mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + W <= n; i += W) {
+        const simde__m256 x = simde_mm256_setr_ps(v[idx[i]], v[idx[i + 1]], v[idx[i + 2]],
+                                                  v[idx[i + 3]], v[idx[i + 4]], v[idx[i + 5]],
+                                                  v[idx[i + 6]], v[idx[i + 7]]);
+        const simde__m256 q = simde_mm256_div_ps(simde_mm256_sub_ps(x, tv), mv);
+        /* q > 0 ? q : +0.0f: the compare mask ANDed with q (max_ps would keep -0.0f) */
+        simde_mm256_storeu_ps(out + i, simde_mm256_and_ps(simde_mm256_cmp_ps(q, zero, SIMDE_CMP_GT_OQ), q));
+    }
+    for (; i < n; i++) {
+        const float q = (v[idx[i]] - t) / m2;
+        out[i] = q > 0.0f ? q : 0.0f;
+    }
+}
+
+const bdc_engine_kernels bdc_engine_kernels_avx2 = {
+    .forward_panel = forward_panel,
+    .dot_rows = dot_rows,
+    .max_scan = max_scan,
+    .above = above,
+    .grelu_at = grelu_at,
+};
