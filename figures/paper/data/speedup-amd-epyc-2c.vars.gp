@@ -26,5 +26,5 @@ nseries = 8
 ncases = 4
 data_file = "figures/paper/data/speedup-amd-epyc-2c.tsv"
 title_text = "End-to-end training speed-up over the scalar family, on amd-epyc-2c"
-ymax = 7.608237005313862
+ymax = 12.359709554736892
 xtics_angle = -25
