@@ -22,6 +22,13 @@
 /* L1 data cache assumed when the machine record does not report one. */
 #define DEFAULT_L1D (32u * 1024u)
 
+/* Cache-line aligned memory; C11's aligned_alloc wants the size rounded up
+ * to a multiple of the alignment (ASan enforces it). */
+static void *alloc_lines(size_t bytes)
+{
+    return aligned_alloc(64, (bytes + 63) / 64 * 64);
+}
+
 static void free_block(engine_block *b)
 {
     free(b->idx); free(b->val); free(b->start); free(b->label); free(b->norm);
@@ -90,7 +97,7 @@ static int alloc_block(engine_block *b, size_t T, size_t D, size_t Hp, size_t ch
     b->norm = malloc(T * sizeof *b->norm);
     b->bounds = malloc((chunks + 1) * sizeof *b->bounds);
     b->pos = malloc(T * (chunks + 1) * sizeof *b->pos);
-    b->act = aligned_alloc(64, T * Hp * sizeof *b->act);
+    b->act = alloc_lines(T * Hp * sizeof *b->act);
     return b->idx && b->val && b->start && b->label && b->norm && b->bounds && b->pos &&
            b->act;
 }
@@ -139,7 +146,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     e->neurons = malloc(H * D * sizeof *e->neurons);
     e->label_w = malloc(e->C * H * sizeof *e->label_w);
     e->label_n = calloc(LABEL_STRIDE * H, sizeof *e->label_n);
-    e->panels = aligned_alloc(64, Hp * D * sizeof *e->panels);
+    e->panels = alloc_lines(Hp * D * sizeof *e->panels);
     int ok = e->neurons && e->label_w && e->label_n && e->panels;
     for (int i = 0; i < 2; i++)
         ok = ok && alloc_block(&e->block[i], T, D, Hp, e->max_chunks) &&
