@@ -273,12 +273,6 @@ static int to_binconv(bdc_samples *set, bdc_cost *prep, char *err, size_t errlen
     return 0;
 }
 
-static double physical_memory_bytes(void)
-{
-    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    return pages > 0 && page > 0 ? (double)pages * (double)page : 1e18;
-}
-
 static size_t peak_rss_bytes(void)
 {
     struct rusage ru;
@@ -459,7 +453,8 @@ int bdc_cmd_train(int argc, char **argv)
      * for the data and the system (computed in double: D*H*4 cannot
      * overflow). */
     const double weight_bytes = (double)D * (double)cfg.hidden * sizeof(float);
-    const double memory = physical_memory_bytes();
+    const uint64_t known = bdc_machine_get()->memory; /* 0: unknown, no limit */
+    const double memory = known ? (double)known : 1e18;
     if (weight_bytes > memory / 2) {
         bdc_error("train", "--hidden: %zu neurons x %zu inputs need %.1f GiB of weights, "
                   "over half of this machine's %.1f GiB of memory",

@@ -40,6 +40,13 @@
 /* Copies src into the array dst, cut to fit. */
 #define COPY(dst, src) copy_text((dst), sizeof(dst), (src))
 
+/* Physical memory as the OS counts it; 0 when unknown. */
+static uint64_t os_memory_bytes(void)
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+}
+
 static void copy_text(char *dst, size_t size, const char *src)
 {
     size_t n = 0;
@@ -231,9 +238,8 @@ static void read_topology(hwloc_topology_t t, bdc_machine *m)
      * nodes do not list (seen here: 5 GB in node 0 of a 24 GiB guest), so
      * the larger of that and the OS's count is the machine's memory. */
     m->memory = hwloc_get_root_obj(t)->total_memory;
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0 && (uint64_t)pages * (uint64_t)page > m->memory)
-        m->memory = (uint64_t)pages * (uint64_t)page;
+    if (os_memory_bytes() > m->memory)
+        m->memory = os_memory_bytes();
     COPY(m->cpu_vendor, info_of(t, "CPUVendor"));
     COPY(m->cpu_family, info_of(t, "CPUFamilyNumber"));
     COPY(m->cpu_model_number, info_of(t, "CPUModelNumber"));
@@ -257,8 +263,7 @@ static void read_counts_without_hwloc(bdc_machine *m)
     pthread_once(&launch_affinity_once, read_launch_affinity);
     int allowed = launch_affinity_known ? CPU_COUNT(&launch_affinity) : 0;
     m->pus_allowed = m->cores_allowed = allowed > 0 ? (unsigned)allowed : m->pus;
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    m->memory = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+    m->memory = os_memory_bytes();
 }
 
 static void read_os(bdc_machine *m)
