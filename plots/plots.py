@@ -31,6 +31,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from bench_report import median_rows  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Columns that say how a run was computed, not what it computed: runs that
@@ -597,20 +600,6 @@ def machines_figure(fig, dataset, by_machine, columns):
     fig.draw("machines.gp", name, variables)
 
 
-def bench_rows(report):
-    """name -> the median aggregate of a benchmark, else its first run."""
-    rows, order = {}, []
-    for b in report.get("benchmarks", []):
-        name = b.get("run_name", b.get("name", ""))
-        if name not in rows:
-            order.append(name)
-        if b.get("run_type") == "aggregate":
-            if b.get("aggregate_name") == "median":
-                rows[name] = b
-        else:
-            rows.setdefault(name, b)
-    return [(n, rows[n]) for n in order if n in rows]
-
 
 def kernels_figure(fig, machine, path):
     try:
@@ -632,7 +621,7 @@ def kernels_figure(fig, machine, path):
     status = dict(item.partition(":")[::2] for item in
                   (families_text if isinstance(families_text, str) else "").split())
     ops, shapes, families, cases = [], {}, [], {}
-    for name, b in bench_rows(report):
+    for name, b in median_rows(report):
         parts = name.split("/")
         if len(parts) != 3 or parts[0] == "roofline" or b.get("error_occurred"):
             continue

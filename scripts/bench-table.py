@@ -18,6 +18,8 @@ rates are computed from.
 import json
 import sys
 
+from bench_report import median_rows
+
 UNIT_TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
 BEGIN, END = "<!-- bench-table:begin -->", "<!-- bench-table:end -->"
 
@@ -41,21 +43,6 @@ def load(path):
     except json.JSONDecodeError as e:
         fail("%s: not JSON (%s)" % (path, e))
 
-
-def results(report):
-    """name -> the row to show: the median aggregate, else the one run."""
-    rows = {}
-    order = []
-    for b in report.get("benchmarks", []):
-        name = b.get("run_name", b["name"])
-        if name not in rows:
-            order.append(name)
-        if b.get("run_type") == "aggregate":
-            if b.get("aggregate_name") == "median":
-                rows[name] = b
-        else:
-            rows.setdefault(name, b)  # without a median: the first run
-    return [(n, rows[n]) for n in order if n in rows]
 
 
 def num(x, digits=3):
@@ -96,7 +83,7 @@ def table(report):
     out.append("")
     out.append("| benchmark | shape | family | time (µs) | GB/s | GFLOP/s | % of bound | level, bound, inputs |")
     out.append("|---|---|---|---:|---:|---:|---:|---|")
-    for name, b in results(report):
+    for name, b in median_rows(report):
         parts = name.split("/")
         if parts[0] == "roofline":
             kernel, shape, family = parts[0], "/".join(parts[1:]), ""
@@ -144,7 +131,7 @@ def check(report):
             problems.append("context: no %s" % key)
 
     seen = {}
-    rows = results(report)
+    rows = median_rows(report)
     if not rows:
         problems.append("no benchmarks")
     for name, b in rows:
