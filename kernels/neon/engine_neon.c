@@ -6,27 +6,10 @@
 #include <simde/arm/neon.h>
 
 #include "../engine_kernels.h"
+#include "div_neon.h"
 
 #define W 4         /* floats per vector */
 #define MAX_VECS 16 /* accumulators per pass: aarch64 has 32 registers */
-
-/* Lane-wise IEEE division (SIMDe before 0.8 lacks vdivq_f32; see
- * kernels_neon.c for the same fallback). */
-static inline simde_float32x4_t div_f32x4(simde_float32x4_t a, simde_float32x4_t b)
-{
-#if defined(__has_include) && __has_include(<simde/arm/neon/div.h>)
-    return simde_vdivq_f32(a, b);
-#elif defined(SIMDE_ARM_NEON_A64V8_NATIVE) || defined(SIMDE_X86_SSE_NATIVE)
-    return a / b;
-#else
-    float x[W], y[W];
-    simde_vst1q_f32(x, a);
-    simde_vst1q_f32(y, b);
-    for (int i = 0; i < W; i++)
-        x[i] = x[i] / y[i];
-    return simde_vld1q_f32(x);
-#endif
-}
 
 /* `nv` vectors of a panel row of `width` floats, from column `col`, for a
  * block of samples; a 64-wide panel is one pass of 16 accumulators. */
