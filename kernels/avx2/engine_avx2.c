@@ -1,13 +1,18 @@
 /* The engine kernels of the avx2 family (SIMDe AVX2; native with -mavx2,
- * emulated elsewhere).  Lane q of a vector performs exactly the scalar
- * operations of output q, in the scalar order, so the bits are scalar's.
+ * emulated elsewhere): kernels/engine_simd_template.h over the operations
+ * of vec_avx2.h, but for three kernels of its own: forward_panel in one
+ * pass of constant width (a panel is at most 8 vectors), dot_rows by
+ * gathers and above by a packing permutation.  Lane q of a vector performs exactly the scalar operations
+ * of output q, in the scalar order, so the bits are scalar's.
  * docs/engine.md explains the choices. */
-#include <math.h>
-#include <simde/x86/avx2.h>
+#include "vec_avx2.h"
 
-#include "../engine_kernels.h"
+#define ENGINE_MAX_VECS 8 /* (unused: forward_panel is its own) */
+#define ENGINE_OWN_FORWARD_PANEL
+#define ENGINE_OWN_DOT_ROWS
+#define ENGINE_OWN_ABOVE
 
-#define W 8 /* floats per vector */
+#include "../engine_simd_template.h"
 
 /* One panel of `nv` vectors (8 * nv neurons) for a block of samples: the
  * accumulators of a sample stay in registers over its entries of the chunk
@@ -121,47 +126,6 @@ static void dot_rows(const uint32_t *idx, const float *val, size_t nnz,
         for (size_t l = 0; l < n; l++)
             out[r + l] = lane[l];
     }
-}
-
-/* max_ps(v, m) returns m when v is NaN, so NaN lanes never enter the
- * maximum; they are flagged apart.  (When the maximum is a zero, which
- * zero comes back is not specified: callers only compare it.) */
-static float max_scan(const float *v, size_t n, int *nan)
-{
-    float m = -INFINITY;
-    size_t i = 0;
-    if (n >= W) {
-        simde__m256 m0 = simde_mm256_set1_ps(-INFINITY), m1 = m0;
-        simde__m256 bad = simde_mm256_setzero_ps();
-        for (; i + 2 * W <= n; i += 2 * W) {
-            const simde__m256 a = simde_mm256_loadu_ps(v + i);
-            const simde__m256 b = simde_mm256_loadu_ps(v + i + W);
-            bad = simde_mm256_or_ps(bad, simde_mm256_cmp_ps(a, b, SIMDE_CMP_UNORD_Q));
-            m0 = simde_mm256_max_ps(a, m0);
-            m1 = simde_mm256_max_ps(b, m1);
-        }
-        for (; i < n; i += W) { /* the rest, the last vector ending at n */
-            const simde__m256 a = simde_mm256_loadu_ps(v + (i + W <= n ? i : n - W));
-            bad = simde_mm256_or_ps(bad, simde_mm256_cmp_ps(a, a, SIMDE_CMP_UNORD_Q));
-            m0 = simde_mm256_max_ps(a, m0);
-        }
-        float lane[W];
-        simde_mm256_storeu_ps(lane, simde_mm256_max_ps(m0, m1));
-        for (int l = 0; l < W; l++)
-            if (lane[l] > m)
-                m = lane[l];
-        *nan = simde_mm256_movemask_ps(bad) != 0;
-        return m;
-    }
-    int any = 0;
-    for (; i < n; i++) {
-        if (v[i] != v[i])
-            any = 1;
-        else if (v[i] > m)
-            m = v[i];
-    }
-    *nan = any;
-    return m;
 }
 
 /* For each 8-bit mask, the lanes whose bit is set, in order, one byte each
@@ -280,26 +244,6 @@ static size_t above(const float *v, size_t n, float t, uint32_t *idx)
         count += v[i] > t;
     }
     return count;
-}
-
-static void grelu_at(const float *v, const uint32_t *idx, size_t n, float t,
-                     float m2, float *out)
-{
-    const simde__m256 tv = simde_mm256_set1_ps(t), mv = simde_mm256_set1_ps(m2);
-    const simde__m256 zero = simde_mm256_setzero_ps();
-    size_t i = 0;
-    for (; i + W <= n; i += W) {
-        const simde__m256 x = simde_mm256_setr_ps(v[idx[i]], v[idx[i + 1]], v[idx[i + 2]],
-                                                  v[idx[i + 3]], v[idx[i + 4]], v[idx[i + 5]],
-                                                  v[idx[i + 6]], v[idx[i + 7]]);
-        const simde__m256 q = simde_mm256_div_ps(simde_mm256_sub_ps(x, tv), mv);
-        /* q > 0 ? q : +0.0f: the compare mask ANDed with q (max_ps would keep -0.0f) */
-        simde_mm256_storeu_ps(out + i, simde_mm256_and_ps(simde_mm256_cmp_ps(q, zero, SIMDE_CMP_GT_OQ), q));
-    }
-    for (; i < n; i++) {
-        const float q = (v[idx[i]] - t) / m2;
-        out[i] = q > 0.0f ? q : 0.0f;
-    }
 }
 
 const bdc_engine_kernels bdc_engine_kernels_avx2 = {

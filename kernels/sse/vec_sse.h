@@ -1,5 +1,6 @@
-/* The sse family's vector operations, for kernels/mlp_simd_template.h and
- * kernels/wta_simd_template.h: SIMDe SSE4.1, 4 floats per vector. */
+/* The sse family's vector operations, for kernels/mlp_simd_template.h,
+ * kernels/wta_simd_template.h and kernels/engine_simd_template.h:
+ * SIMDe SSE4.1, 4 floats per vector. */
 #ifndef BDC_VEC_SSE_H
 #define BDC_VEC_SSE_H
 
@@ -17,12 +18,18 @@
 #define V_MUL(a, b) simde_mm_mul_ps((a), (b))
 #define V_DIV(a, b) simde_mm_div_ps((a), (b))
 #define V_MAX(a, b) simde_mm_max_ps((a), (b))
+/* Lanes from scalar loads (SSE has no gather): p[at[l]], rows[l][i]. */
+#define V_LOAD_AT(p, at)                                                      \
+    simde_mm_setr_ps((p)[(at)[0]], (p)[(at)[1]], (p)[(at)[2]], (p)[(at)[3]])
+#define V_LOAD_ROWS(rows, i)                                                  \
+    simde_mm_setr_ps((rows)[0][i], (rows)[1][i], (rows)[2][i], (rows)[3][i])
 
 /* Masks are float vectors with all bits set in the true lanes. */
 #define VM simde__m128
 #define V_GT(a, b) simde_mm_cmpgt_ps((a), (b))
 #define V_AND_MASK(m, v) simde_mm_and_ps((m), (v))
 #define V_SELECT(m, a, b) simde_mm_blendv_ps((b), (a), (m))
+#define V_MASK_BITS(m) ((unsigned)simde_mm_movemask_ps(m))
 /* The NaN record: the lanes that were unordered. */
 #define V_NAN_NONE() simde_mm_setzero_ps()
 #define V_NAN_SEEN2(r, a, b) simde_mm_or_ps((r), simde_mm_cmpunord_ps((a), (b)))
