@@ -28,8 +28,10 @@ import csv
 import json
 import math
 import os
+import re
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 from bench_report import median_rows  # noqa: E402
@@ -299,6 +301,21 @@ def plural(n, word):
     return "%g %s%s" % (n, word, "" if n == 1 else "s")
 
 
+def pin_creation_date(path):
+    """Cairo stamps a PDF with the time it was drawn, so a figure redrawn
+    from the same data would differ.  The stamp becomes $SOURCE_DATE_EPOCH
+    (the reproducible-builds convention), else 1970-01-01.  The new date has
+    the same length as the old, so the PDF's byte offsets stay valid."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+    stamp = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch)).encode()
+    with open(path, "rb") as f:
+        pdf = f.read()
+    pinned = re.sub(rb"/CreationDate \(D:\d{14}Z\)", b"/CreationDate (" + stamp + b")", pdf)
+    if pinned != pdf:
+        with open(path, "wb") as f:
+            f.write(pinned)
+
+
 class Figures:
     def __init__(self, out, formats, gnuplot):
         self.out = out
@@ -336,6 +353,8 @@ class Figures:
             if p.stderr.strip():
                 raise Failure("gnuplot %s for %s warned:\n%s" % (script, target,
                                                                    p.stderr.strip()))
+            if fmt == "pdf":
+                pin_creation_date(target)
             self.made.append(target)
 
 

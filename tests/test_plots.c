@@ -3,6 +3,7 @@
  * PNG and PDF, the Pareto front right, the tables written, bad input
  * refused.  Runs plots/plots.py (python3, gnuplot) and
  * scripts/paper-tables.sh ($BDC_BIN) from the repository's root. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ static int run(const char *const *argv)
     if (pid == 0) {
         if (!freopen(o, "w", stdout) || !freopen(e, "w", stderr)) _exit(126);
         setenv("BDC", bdc_test_bin(), 1);
+        unsetenv("SOURCE_DATE_EPOCH"); /* PDFs then carry 1970-01-01 */
         execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
@@ -101,6 +103,11 @@ START_TEST(every_figure_from_the_fixture)
         ck_assert_ptr_nonnull(strstr(out, path));
         snprintf(path, sizeof path, "%s/%s.pdf", dir, figures[i]);
         check_signature(path, "%PDF-", 5, 5000);
+        /* Not the time it was drawn: redrawn figures are the same bytes. */
+        static char pdf[1 << 20];
+        const long len = bdc_test_read(path, pdf, sizeof pdf);
+        ck_assert_msg(len > 0 && memmem(pdf, (size_t)len, "/CreationDate (D:19700101000000Z)", 33) != NULL,
+                      "%s: creation date not pinned", path);
     }
     /* Fashion-MNIST runs on one machine only: no machines figure for it. */
     snprintf(path, sizeof path, "%s/machines-fashion.png", dir);
