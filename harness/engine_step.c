@@ -45,6 +45,7 @@ static int classify(const bdc_engine *e, const uint32_t *cand, const float *h,
             continue; /* GReLU zeros are not terms of the sum */
         const float *w = e->label_n + (size_t)cand[i] * LABEL_STRIDE;
         const lanes x = {h[i], h[i], h[i], h[i]};
+#pragma GCC unroll 4
         for (size_t v = 0; v < LABEL_STRIDE / 4; v++) {
             lanes row;
             memcpy(&row, w + 4 * v, sizeof row);
@@ -201,14 +202,22 @@ static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float
     }
     if (!g->active)
         return; /* still all zeros: the maximum, and so the verdict, stand */
-    size_t lo = 0, hi = g->count; /* the first entry >= k */
-    while (lo < hi) {
-        const size_t mid = (lo + hi) / 2;
-        if (g->cand[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* The list holds exactly the neurons whose weight is above t, so k is
+     * listed when `before` is: below t before and after, nothing moves (the
+     * common case for the classes other than the label's). */
+    if (!(before > g->t) && !(after > g->t))
+        return;
+    /* The first entry >= k, by a search whose steps are selects, not
+     * branches (coin flips, mispredicted half the time): the answer lies
+     * in [lo, lo + n] throughout. */
+    size_t lo = 0, n = g->count;
+    while (n > 1) {
+        const size_t half = n / 2;
+        lo += (size_t)(g->cand[lo + half - 1] < k) * half;
+        n -= half;
     }
+    if (n == 1)
+        lo += g->cand[lo] < k;
     const int present = lo < g->count && g->cand[lo] == k;
     const float *row = e->label_w + c * e->H;
     if (after > g->t) {
@@ -304,6 +313,11 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
     const float *row = e->neurons + win * e->D;
     for (size_t i = 0; i < e->D; i += 16)
         __builtin_prefetch(row + i, 1);
+    /* The next step scans its sums at once (and, with several threads,
+     * half of them were written on another core): fetch them meanwhile. */
+    if (t + 1 < b->nsamples)
+        for (size_t i = 0; i < H; i += 16)
+            __builtin_prefetch(s + e->Hp + i);
     e->pending = 1;
     e->pending_neuron = (uint32_t)win;
     e->pending_coef = cx;
