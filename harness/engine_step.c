@@ -173,8 +173,12 @@ static const engine_label_grelu *label_grelu(bdc_engine *e, int c)
     if (g->valid)
         return g;
     const float *row = e->label_w + (size_t)c * e->H;
+    for (size_t i = 0; i < g->count; i++)
+        g->dense[g->cand[i]] = 0.0f;
     g->m = e->ek->max_scan(row, e->H, &g->nan);
     g->count = grelu_sparse(e->ek, row, e->H, g->m, g->nan, g->cand, g->e);
+    for (size_t i = 0; i < g->count; i++)
+        g->dense[g->cand[i]] = g->e[i];
     g->active = !g->nan && g->m > 0.0f && isfinite(g->m);
     if (g->active) {
         g->t = (float)(0.95 * (double)g->m);
@@ -228,7 +232,9 @@ static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float
             g->count++;
         }
         e->ek->grelu_at(row, &k, 1, g->t, g->m2, &g->e[lo]);
+        g->dense[k] = g->e[lo];
     } else if (present) {
+        g->dense[k] = 0.0f;
         memmove(g->cand + lo, g->cand + lo + 1, (g->count - lo - 1) * sizeof *g->cand);
         memmove(g->e + lo, g->e + lo + 1, (g->count - lo - 1) * sizeof *g->e);
         g->count--;
@@ -242,10 +248,10 @@ static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float
  * visiting; among equal scores the smallest index wins, as in the spec's
  * scan from neuron 0 upward. */
 static size_t winner(const bdc_engine *e, const uint32_t *hc, size_t nh,
-                     const uint32_t *ec, size_t ne)
+                     const uint32_t *ec, size_t ne, const float *ev)
 {
     const float alpha = (float)e->cfg.alpha, beta = (float)e->cfg.beta;
-    const float *h = e->h_dense, *ev = e->e_dense;
+    const float *h = e->h_dense;
     size_t best = 0;
     float best_score = alpha * h[0] + beta * ev[0];
     for (int list = 0; list < 2; list++) {
@@ -289,10 +295,8 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
     if (e->pending)
         apply_pending(e);
     for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = sc->h[i];
-    for (size_t i = 0; i < ne; i++) e->e_dense[ecand[i]] = lg->e[i];
-    const size_t win = winner(e, sc->cand, nh, ecand, ne);
+    const size_t win = winner(e, sc->cand, nh, ecand, ne, lg->dense);
     for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = 0.0f;
-    for (size_t i = 0; i < ne; i++) e->e_dense[ecand[i]] = 0.0f;
 
     /* The nudges: the winner's label weights toward the one-hot label now,
      * its image weights toward the sample during the next step. */
