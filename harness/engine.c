@@ -52,7 +52,7 @@ void bdc_engine_destroy(bdc_engine *e)
     free(e->touched);
     free(e->prev); free(e->cur); free(e->prev_of); free(e->cur_of);
     free(e->stale); free(e->redo_offset); free(e->redo_neuron); free(e->redo_sum);
-    free(e->dense[0]); free(e->dense[1]); free(e->h_dense); free(e->e_dense);
+    free(e->dense[0]); free(e->dense[1]); free(e->h_dense);
     if (e->scratch)
         for (unsigned i = 0; i < e->opts.threads; i++) {
             free(e->scratch[i].cand); free(e->scratch[i].h);
@@ -61,6 +61,7 @@ void bdc_engine_destroy(bdc_engine *e)
     for (int c = 0; c < BDC_CLASSES; c++) {
         free(e->label_grelu[c].cand);
         free(e->label_grelu[c].e);
+        free(e->label_grelu[c].dense);
     }
     free(e);
 }
@@ -163,11 +164,10 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     e->dense[0] = calloc(D, sizeof *e->dense[0]);
     e->dense[1] = calloc(D, sizeof *e->dense[1]);
     e->h_dense = calloc(H, sizeof *e->h_dense);
-    e->e_dense = calloc(H, sizeof *e->e_dense);
     e->scratch = calloc(e->opts.threads, sizeof *e->scratch);
     ok = ok && e->touched && e->prev && e->cur && e->prev_of && e->cur_of && e->stale &&
          e->redo_offset && e->redo_neuron && e->redo_sum && e->dense[0] && e->dense[1] && e->h_dense &&
-         e->e_dense && e->scratch;
+         e->scratch;
     for (unsigned i = 0; ok && i < e->opts.threads; i++) {
         engine_scratch *sc = &e->scratch[i];
         sc->cand = malloc(H * sizeof *sc->cand);
@@ -177,7 +177,8 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     for (int c = 0; ok && c < BDC_CLASSES; c++) {
         e->label_grelu[c].cand = malloc(H * sizeof *e->label_grelu[c].cand);
         e->label_grelu[c].e = malloc(H * sizeof *e->label_grelu[c].e);
-        ok = e->label_grelu[c].cand && e->label_grelu[c].e;
+        e->label_grelu[c].dense = calloc(H, sizeof *e->label_grelu[c].dense);
+        ok = e->label_grelu[c].cand && e->label_grelu[c].e && e->label_grelu[c].dense;
     }
     if (!ok) {
         snprintf(err, errlen, "out of memory for a %s engine with %zu hidden neurons",
@@ -194,8 +195,8 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     const size_t bytes = (H * D + Hp * D + C * H + LABEL_STRIDE * H) * 4 + 2 * block_bytes +
                          2 * (T * 4 + T * D * 4 + (e->groups + 1) * 8) + D +
                          2 * T * sizeof(engine_dirty) + 2 * H * 4 + 2 * T * 24 +
-                         2 * D * 4 + 2 * H * 4 + e->opts.threads * 2 * H * 4 +
-                         BDC_CLASSES * 2 * H * 4;
+                         2 * D * 4 + H * 4 + e->opts.threads * 2 * H * 4 +
+                         BDC_CLASSES * 3 * H * 4;
     e->train_cost.memory_bytes = e->infer_cost.memory_bytes = bytes;
 
     const float init = (float)cfg->init;

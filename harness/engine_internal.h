@@ -71,6 +71,9 @@ typedef struct engine_label_grelu {
     size_t count;
     uint32_t *cand;         /* H: the neurons above t, ascending */
     float *e;               /* H: their GReLU values */
+    float *dense;           /* H: the same values by neuron, +0.0f elsewhere
+                               (for the winner); follows the list as it was
+                               last valid */
 } engine_label_grelu;
 
 /* Per-thread room for one sample's activations. */
@@ -123,7 +126,7 @@ struct bdc_engine {
     bdc_nudge_coef pending_coef;
     const engine_block *pending_block;
     size_t pending_t;
-    float *h_dense, *e_dense; /* H zeros: one step's h and e, for the winner */
+    float *h_dense;         /* H zeros: one step's h, for the winner */
     engine_label_grelu label_grelu[BDC_CLASSES];
 
     int prune;              /* the bound holds for this configuration */

@@ -45,6 +45,7 @@ static int classify(const bdc_engine *e, const uint32_t *cand, const float *h,
             continue; /* GReLU zeros are not terms of the sum */
         const float *w = e->label_n + (size_t)cand[i] * LABEL_STRIDE;
         const lanes x = {h[i], h[i], h[i], h[i]};
+#pragma GCC unroll 4
         for (size_t v = 0; v < LABEL_STRIDE / 4; v++) {
             lanes row;
             memcpy(&row, w + 4 * v, sizeof row);
@@ -172,8 +173,12 @@ static const engine_label_grelu *label_grelu(bdc_engine *e, int c)
     if (g->valid)
         return g;
     const float *row = e->label_w + (size_t)c * e->H;
+    for (size_t i = 0; i < g->count; i++)
+        g->dense[g->cand[i]] = 0.0f;
     g->m = e->ek->max_scan(row, e->H, &g->nan);
     g->count = grelu_sparse(e->ek, row, e->H, g->m, g->nan, g->cand, g->e);
+    for (size_t i = 0; i < g->count; i++)
+        g->dense[g->cand[i]] = g->e[i];
     g->active = !g->nan && g->m > 0.0f && isfinite(g->m);
     if (g->active) {
         g->t = (float)(0.95 * (double)g->m);
@@ -201,14 +206,22 @@ static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float
     }
     if (!g->active)
         return; /* still all zeros: the maximum, and so the verdict, stand */
-    size_t lo = 0, hi = g->count; /* the first entry >= k */
-    while (lo < hi) {
-        const size_t mid = (lo + hi) / 2;
-        if (g->cand[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* The list holds exactly the neurons whose weight is above t, so k is
+     * listed when `before` is: below t before and after, nothing moves (the
+     * common case for the classes other than the label's). */
+    if (!(before > g->t) && !(after > g->t))
+        return;
+    /* The first entry >= k, by a search whose steps are selects, not
+     * branches (coin flips, mispredicted half the time): the answer lies
+     * in [lo, lo + n] throughout. */
+    size_t lo = 0, n = g->count;
+    while (n > 1) {
+        const size_t half = n / 2;
+        lo += (size_t)(g->cand[lo + half - 1] < k) * half;
+        n -= half;
     }
+    if (n == 1)
+        lo += g->cand[lo] < k;
     const int present = lo < g->count && g->cand[lo] == k;
     const float *row = e->label_w + c * e->H;
     if (after > g->t) {
@@ -219,7 +232,9 @@ static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float
             g->count++;
         }
         e->ek->grelu_at(row, &k, 1, g->t, g->m2, &g->e[lo]);
+        g->dense[k] = g->e[lo];
     } else if (present) {
+        g->dense[k] = 0.0f;
         memmove(g->cand + lo, g->cand + lo + 1, (g->count - lo - 1) * sizeof *g->cand);
         memmove(g->e + lo, g->e + lo + 1, (g->count - lo - 1) * sizeof *g->e);
         g->count--;
@@ -233,10 +248,10 @@ static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float
  * visiting; among equal scores the smallest index wins, as in the spec's
  * scan from neuron 0 upward. */
 static size_t winner(const bdc_engine *e, const uint32_t *hc, size_t nh,
-                     const uint32_t *ec, size_t ne)
+                     const uint32_t *ec, size_t ne, const float *ev)
 {
     const float alpha = (float)e->cfg.alpha, beta = (float)e->cfg.beta;
-    const float *h = e->h_dense, *ev = e->e_dense;
+    const float *h = e->h_dense;
     size_t best = 0;
     float best_score = alpha * h[0] + beta * ev[0];
     for (int list = 0; list < 2; list++) {
@@ -280,10 +295,8 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
     if (e->pending)
         apply_pending(e);
     for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = sc->h[i];
-    for (size_t i = 0; i < ne; i++) e->e_dense[ecand[i]] = lg->e[i];
-    const size_t win = winner(e, sc->cand, nh, ecand, ne);
+    const size_t win = winner(e, sc->cand, nh, ecand, ne, lg->dense);
     for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = 0.0f;
-    for (size_t i = 0; i < ne; i++) e->e_dense[ecand[i]] = 0.0f;
 
     /* The nudges: the winner's label weights toward the one-hot label now,
      * its image weights toward the sample during the next step. */
@@ -304,6 +317,11 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
     const float *row = e->neurons + win * e->D;
     for (size_t i = 0; i < e->D; i += 16)
         __builtin_prefetch(row + i, 1);
+    /* The next step scans its sums at once (and, with several threads,
+     * half of them were written on another core): fetch them meanwhile. */
+    if (t + 1 < b->nsamples)
+        for (size_t i = 0; i < H; i += 16)
+            __builtin_prefetch(s + e->Hp + i);
     e->pending = 1;
     e->pending_neuron = (uint32_t)win;
     e->pending_coef = cx;

@@ -68,63 +68,51 @@ static void forward_panel(const float *panel, size_t width, const uint32_t *idx,
     by_vectors[width / W - 1](panel, idx, val, pos, pos_stride, nsamples, fresh, out, ldo);
 }
 
-/* Up to sixteen rows at once, one per lane of two vectors, each lane's
- * weight fetched by a gather: lane r adds val[k] * row_r[idx[k]] exactly
- * as scalar does.  Each row's sum is one chain of dependent adds; lanes
- * run many chains at the latency of one.  Lanes past the last row repeat
- * the first and are not stored.  Gathers take 32-bit indices, so the
- * weights a pass reads must lie within 2^31 floats of its lowest row;
- * otherwise (huge models) one row at a time. */
-#define ROWS_PER_PASS (2 * W)
+/* Up to eight rows at once, each its own chain of scalar adds in input
+ * order (scalar's operations): the chains are independent, so they run at
+ * the latency of one, and each weight is one plain load.  (Gathers, one
+ * row per lane, were slower: the calls are short, a few rows over about
+ * 150 inputs, and a gather costs many times a load.)  n is a constant
+ * after inlining, so the sums stay in registers. */
+static inline __attribute__((always_inline)) void
+dot_n(const uint32_t *idx, const float *val, size_t nnz, const float *base,
+      const size_t *offset, float *out, const int n)
+{
+    const float *row[8];
+    float sum[8];
+#pragma GCC unroll 8
+    for (int r = 0; r < n; r++) {
+        row[r] = base + offset[r];
+        sum[r] = 0.0f;
+    }
+    for (size_t k = 0; k < nnz; k++) {
+        const uint32_t i = idx[k];
+        const float x = val[k];
+#pragma GCC unroll 8
+        for (int r = 0; r < n; r++)
+            sum[r] = sum[r] + x * row[r][i];
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < n; r++)
+        out[r] = sum[r];
+}
+
 static void dot_rows(const uint32_t *idx, const float *val, size_t nnz,
                      const float *base, const size_t *offset, size_t nrows,
                      float *out)
 {
-    for (size_t r = 0; r < nrows; r += ROWS_PER_PASS) {
-        const size_t n = nrows - r < ROWS_PER_PASS ? nrows - r : ROWS_PER_PASS;
-        size_t lo = offset[r], hi = offset[r];
-        for (size_t l = 1; l < n; l++) {
-            if (offset[r + l] < lo) lo = offset[r + l];
-            if (offset[r + l] > hi) hi = offset[r + l];
-        }
-        /* idx is ascending: its last entry is the largest offset added */
-        if (hi - lo > (size_t)INT32_MAX - (nnz ? idx[nnz - 1] : 0)) {
-            for (size_t l = 0; l < n; l++) {
-                const float *row = base + offset[r + l];
-                float sum = 0.0f;
-                for (size_t k = 0; k < nnz; k++)
-                    sum = sum + val[k] * row[idx[k]];
-                out[r + l] = sum;
-            }
-            continue;
-        }
-        int32_t rel[ROWS_PER_PASS];
-        for (size_t l = 0; l < ROWS_PER_PASS; l++)
-            rel[l] = (int32_t)(offset[r + (l < n ? l : 0)] - lo);
-        const simde__m256i rows0 = simde_mm256_loadu_si256(rel);
-        const simde__m256i rows1 = simde_mm256_loadu_si256(rel + W);
-        const float *from = base + lo;
-        simde__m256 acc0 = simde_mm256_setzero_ps(), acc1 = acc0;
-        if (n > W)
-            for (size_t k = 0; k < nnz; k++) {
-                const simde__m256i i = simde_mm256_set1_epi32((int32_t)idx[k]);
-                const simde__m256 x = simde_mm256_set1_ps(val[k]);
-                const simde__m256 w0 = simde_mm256_i32gather_ps(from, simde_mm256_add_epi32(rows0, i), 4);
-                const simde__m256 w1 = simde_mm256_i32gather_ps(from, simde_mm256_add_epi32(rows1, i), 4);
-                acc0 = simde_mm256_add_ps(acc0, simde_mm256_mul_ps(x, w0));
-                acc1 = simde_mm256_add_ps(acc1, simde_mm256_mul_ps(x, w1));
-            }
-        else
-            for (size_t k = 0; k < nnz; k++) {
-                const simde__m256i i = simde_mm256_set1_epi32((int32_t)idx[k]);
-                const simde__m256 w0 = simde_mm256_i32gather_ps(from, simde_mm256_add_epi32(rows0, i), 4);
-                acc0 = simde_mm256_add_ps(acc0, simde_mm256_mul_ps(simde_mm256_set1_ps(val[k]), w0));
-            }
-        float lane[ROWS_PER_PASS];
-        simde_mm256_storeu_ps(lane, acc0);
-        simde_mm256_storeu_ps(lane + W, acc1);
-        for (size_t l = 0; l < n; l++)
-            out[r + l] = lane[l];
+    size_t r = 0;
+    for (; r + 8 <= nrows; r += 8)
+        dot_n(idx, val, nnz, base, offset + r, out + r, 8);
+    switch (nrows - r) {
+    case 7: dot_n(idx, val, nnz, base, offset + r, out + r, 7); break;
+    case 6: dot_n(idx, val, nnz, base, offset + r, out + r, 6); break;
+    case 5: dot_n(idx, val, nnz, base, offset + r, out + r, 5); break;
+    case 4: dot_n(idx, val, nnz, base, offset + r, out + r, 4); break;
+    case 3: dot_n(idx, val, nnz, base, offset + r, out + r, 3); break;
+    case 2: dot_n(idx, val, nnz, base, offset + r, out + r, 2); break;
+    case 1: dot_n(idx, val, nnz, base, offset + r, out + r, 1); break;
+    default: break;
     }
 }
 
