@@ -91,6 +91,8 @@ static void context_roofline(const bdc_roofline *r)
         const char *name = bdc_roofline_level_name(level);
         snprintf(key, sizeof key, "roofline_read_gbps_%s", name);
         context_rate(key, r->read[level] * 1e-9);
+        snprintf(key, sizeof key, "roofline_write_gbps_%s", name);
+        context_rate(key, r->write[level] * 1e-9);
         snprintf(key, sizeof key, "roofline_bytes_%s", name);
         context_bytes(key, r->probe_bytes[level]);
     }
