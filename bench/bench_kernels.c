@@ -128,16 +128,20 @@ static double dense_bytes(const bench_inputs *in)
     return 4.0 * (double)in->count * (double)in->dim;
 }
 
-/* Per input, the cache lines of the weight rows x . W reads. */
+/* Per input, the bytes of the weight rows x . W reads (their cache lines
+ * beyond L1). */
 static int weight_row_lines(case_data *d)
 {
     const bench_inputs *in = d->in;
     if (!(d->row_bytes = malloc((in->count ? in->count : 1) * sizeof *d->row_bytes)))
         return -1;
-    for (size_t i = 0; i < in->count; i++)
-        d->row_bytes[i] = bench_rows_lines(d->w, 4 * d->cols, 4 * d->cols,
-                                           in->idx + in->start[i],
-                                           in->start[i + 1] - in->start[i]);
+    for (size_t i = 0; i < in->count; i++) {
+        const size_t nnz = in->start[i + 1] - in->start[i];
+        d->row_bytes[i] = bench_moved(d->level,
+                                      bench_rows_lines(d->w, 4 * d->cols, 4 * d->cols,
+                                                       in->idx + in->start[i], nnz),
+                                      4.0 * (double)d->cols * (double)nnz);
+    }
     return 0;
 }
 
@@ -361,7 +365,9 @@ static int prepare_update(case_data *d, char *err, size_t errlen)
     for (size_t r = 0; r < d->rows; r++)
         if (d->list_start[r + 1] > d->list_start[r])
             rows[touched++] = (uint32_t)r;
-    d->touched_bytes = bench_rows_lines(d->w, 4 * d->cols, 4 * d->cols, rows, touched);
+    d->touched_bytes =
+        bench_moved(d->level, bench_rows_lines(d->w, 4 * d->cols, 4 * d->cols, rows, touched),
+                    4.0 * (double)d->cols * (double)touched);
     free(rows);
     return 0;
 }
@@ -521,16 +527,19 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
     /* The column touches one cache line per row (rows are 4 H >= 64 bytes
      * apart), read and written back; the image is read; the row of B is
      * read and written, in the lines of the winners (replayed here). */
-    const double line = bench_line_bytes();
-    w->t.read[d->level] += line * (double)D * iters;
-    w->t.written[d->level] += line * (double)D * iters;
+    const double column = bench_moved(d->level, (double)bench_line_bytes() * (double)D,
+                                      4.0 * (double)D);
+    w->t.read[d->level] += column * iters;
+    w->t.written[d->level] += column * iters;
     w->t.read[level_of(dense_bytes(in))] += 4 * (double)D * iters;
+    const int b_level = level_of(4.0 * H * C);
     double b_lines = 0;
     x = WINNER_SEED;
     for (uint64_t it = 0; it < steps; it++)
-        b_lines += bench_lines(d->b + next_winner(&x, H) * C, 4 * C);
-    w->t.read[level_of(4.0 * H * C)] += b_lines;
-    w->t.written[level_of(4.0 * H * C)] += b_lines;
+        b_lines += bench_moved(b_level, bench_lines(d->b + next_winner(&x, H) * C, 4 * C),
+                               4.0 * C);
+    w->t.read[b_level] += b_lines;
+    w->t.written[b_level] += b_lines;
     w->items = iters;
 }
 
@@ -711,6 +720,13 @@ void bench_kernels_register(const bdc_roofline *r, unsigned cache_line_bytes)
             }
         }
     }
+}
+
+void bench_kernels_drop_prepared(void)
+{
+    if (prepared)
+        release(prepared);
+    prepared = NULL;
 }
 
 void bench_kernels_release(void)

@@ -16,6 +16,7 @@
 #include "../harness/machine.h"
 #include "../harness/version.h"
 #include "../kernels/dispatch.h"
+#include "bench_engine.h"
 #include "bench_kernels.h"
 #include "bench_probes.h"
 #include "gbench.h"
@@ -167,7 +168,9 @@ int main(int argc, char **argv)
 
     bench_probes_register(&roofline);
     bench_kernels_register(&roofline, l1 ? l1->line_size : 0);
+    bench_engine_register(&roofline);
     const size_t selected = bdc_bench_run();
+    bench_engine_release();
     bench_kernels_release();
     bench_probes_release();
     /* Google Benchmark has said so; a run that measured nothing fails. */

@@ -51,11 +51,11 @@ void bench_report(bdc_bench_state *s, const bdc_roofline *r, const bdc_traffic *
                                                        : "no";
     if ((limit.kind == BDC_LIMIT_READ || limit.kind == BDC_LIMIT_WRITE) &&
         limit.level != level)
-        snprintf(bound, sizeof bound, "%s %s", bdc_roofline_level_name(limit.level), kind);
+        snprintf(bound, sizeof bound, "%s-bound at %s", kind, bdc_roofline_level_name(limit.level));
     else
-        snprintf(bound, sizeof bound, "%s", kind);
+        snprintf(bound, sizeof bound, "%s-bound", kind);
     char msg[512];
-    snprintf(msg, sizeof msg, "%s%s %s-bound, %s", status == BDC_EMULATED ? "emulated, " : "",
+    snprintf(msg, sizeof msg, "%s%s %s, %s", status == BDC_EMULATED ? "emulated, " : "",
              bdc_roofline_level_name(level), bound, what);
     bdc_bench_label(s, msg);
 }

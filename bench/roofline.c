@@ -43,13 +43,17 @@ const char *bdc_roofline_level_name(int level)
 }
 
 /* The time of one memory roof: the most any level takes for the bytes it
- * carries (its own and those of the levels beyond), with that level. */
+ * carries, with that level.  L2 and beyond carry their own lines and
+ * those of the levels beyond them (filled through them); L1 carries the
+ * bytes counted at L1 only (loads and stores move what they access, not
+ * whole lines, and the lines filled from beyond are the fill's cost, which
+ * the level they come from bounds). */
 static double memory_seconds(const double *bytes, const double *rate, int *level)
 {
     double worst = 0, carried = 0;
     *level = BDC_LEVEL_L1;
     for (int l = BDC_LEVELS - 1; l >= 0; l--) {
-        carried += bytes[l];
+        carried = l == BDC_LEVEL_L1 ? bytes[l] : carried + bytes[l];
         const double t = rate[l] > 0 ? carried / rate[l] : 0;
         if (t > worst) {
             worst = t;

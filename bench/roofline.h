@@ -4,14 +4,15 @@
  * model).
  *
  * Each of these is a resource of its own with its own roof: the multiply
- * and add pipes, and the reads and the writes at each level.  A byte that
- * comes from level m passes through every level above it (m's line is
- * filled into L2 and L1 on its way), so level l carries the bytes of every
- * level m >= l.  A kernel doing F FLOPs that reads R[m] and writes W[m]
- * bytes at level m cannot take less than
+ * and add pipes, and the reads and the writes at each level.  A line that
+ * comes from level m >= L2 passes through every level from L2 to m, so
+ * such a level l carries the bytes of every level m >= l; L1 carries the
+ * bytes counted at L1 (data that sits there, counted as the bytes the
+ * loads and stores access).  A kernel doing F FLOPs that reads R[m] and
+ * writes W[m] bytes at level m cannot take less than
  *     max(F / peak_mul_add,
- *         max over l of (sum over m >= l of R[m]) / read_bandwidth[l],
- *         max over l of (sum over m >= l of W[m]) / write_bandwidth[l])
+ *         max over l of carried_R[l] / read_bandwidth[l],
+ *         max over l of carried_W[l] / write_bandwidth[l])
  * seconds, which assumes the resources work fully overlapped (the least a
  * kernel can take); its fraction of that bound is that time over the time
  * it took.  The compute peak is the separate multiply-and-add one: bdc's

@@ -76,23 +76,30 @@ START_TEST(the_bound_is_the_slowest_roof)
 }
 END_TEST
 
-START_TEST(bytes_from_a_level_pass_through_the_levels_above)
+START_TEST(lines_from_beyond_pass_through_l2_not_l1)
 {
     bdc_roofline r;
     bdc_roofline_init(&r, 48 << 10, 1 << 20, 32 << 20);
-    r.read[BDC_LEVEL_L1] = 100e9;
-    r.read[BDC_LEVEL_L2] = 100e9;
-    r.read[BDC_LEVEL_L3] = 100e9;
-    r.read[BDC_LEVEL_DRAM] = 100e9;
-    /* 1 GB from L1 and 1 GB from L3: L1 carries both, 20 ms */
-    bdc_traffic t = {.read = {[BDC_LEVEL_L1] = 1e9, [BDC_LEVEL_L3] = 1e9}};
+    for (int l = 0; l < BDC_LEVELS; l++)
+        r.read[l] = 100e9;
+    /* 1 GB from L2 and 1 GB from L3: L2 carries both, 20 ms */
+    bdc_traffic t = {.read = {[BDC_LEVEL_L2] = 1e9, [BDC_LEVEL_L3] = 1e9}};
     bdc_limit at;
     ck_assert_double_eq_tol(bdc_roofline_seconds(&r, &t, &at), 0.02, 1e-12);
-    ck_assert_int_eq(at.level, BDC_LEVEL_L1);
+    ck_assert_int_eq(at.level, BDC_LEVEL_L2);
     /* a slower L3 (25 GB/s) binds at L3: 40 ms */
     r.read[BDC_LEVEL_L3] = 25e9;
     ck_assert_double_eq_tol(bdc_roofline_seconds(&r, &t, &at), 0.04, 1e-12);
     ck_assert_int_eq(at.level, BDC_LEVEL_L3);
+    /* L1 carries only its own bytes: 1.5 GB at L1 is 15 ms, under the
+     * 40 ms of L3 even though all 3.5 GB would take 35 ms at L1 */
+    r.read[BDC_LEVEL_L1] = 100e9;
+    t.read[BDC_LEVEL_L1] = 1.5e9;
+    ck_assert_double_eq_tol(bdc_roofline_seconds(&r, &t, &at), 0.04, 1e-12);
+    ck_assert_int_eq(at.level, BDC_LEVEL_L3);
+    r.read[BDC_LEVEL_L1] = 30e9; /* 50 ms */
+    ck_assert_double_eq_tol(bdc_roofline_seconds(&r, &t, &at), 0.05, 1e-12);
+    ck_assert_int_eq(at.level, BDC_LEVEL_L1);
 }
 END_TEST
 
@@ -153,7 +160,7 @@ Suite *bdc_suite_roofline(void)
     tcase_add_test(t, small_caches_still_give_distinct_levels);
     tcase_add_test(t, unknown_caches_are_assumed);
     tcase_add_test(t, the_bound_is_the_slowest_roof);
-    tcase_add_test(t, bytes_from_a_level_pass_through_the_levels_above);
+    tcase_add_test(t, lines_from_beyond_pass_through_l2_not_l1);
     tcase_add_test(t, an_unknown_rate_bounds_nothing);
     suite_add_tcase(s, t);
     t = tcase_create("lines");
