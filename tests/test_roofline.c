@@ -120,7 +120,7 @@ END_TEST
 START_TEST(bytes_count_in_whole_lines)
 {
     bench_set_line_bytes(64);
-    _Alignas(64) static char m[64 * 64];
+    _Alignas(128) static char m[64 * 64];
     ck_assert_double_eq(bench_lines(m, 0), 0);
     ck_assert_double_eq(bench_lines(m, 1), 64);
     ck_assert_double_eq(bench_lines(m, 64), 64);
