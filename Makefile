@@ -75,8 +75,9 @@ BIN          := $(if $(filter release,$(CONFIG)),bdc,$(B)/bdc)
 TEST_BIN     := $(B)/bdc-tests
 BENCH_OBJS   := $(BENCH_SRCS:%.c=$(B)/%.o) $(B)/bench/gbench.o
 BENCH_BIN    := $(B)/bdc-bench
-# The roofline model is tested by the suite; the rest of bench/ by bench-smoke.
-TEST_EXTRA_OBJS := $(B)/bench/roofline.o
+# The roofline model and the line counts are tested by the suite; the rest
+# of bench/ by bench-smoke.
+TEST_EXTRA_OBJS := $(B)/bench/roofline.o $(B)/bench/lines.o
 
 DEPS_STAMP := build/deps-$(ARCH).stamp
 BENCH_DEPS_STAMP := build/deps-bench-$(ARCH).stamp

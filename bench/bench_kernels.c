@@ -18,11 +18,11 @@
 
 #include "../harness/binconv.h"
 #include "../harness/model.h"
-#include "../kernels/cpu.h"
 #include "../kernels/dispatch.h"
 #include "../kernels/families.h"
 #include "gbench.h"
 #include "inputs.h"
+#include "report.h"
 
 _Static_assert(sizeof(bdc_kernels) == 5 * sizeof(void (*)(void)),
                "bdc_kernels changed: give the new operation a driver in "
@@ -43,9 +43,11 @@ typedef enum { IN_MNIST, IN_BINCONV, IN_HIDDEN, IN_SYNTHETIC } input_kind;
 
 static const char *const input_name[] = {"mnist", "binconv", "hidden", "synthetic"};
 
-/* What one run did, for the counters. */
+/* What one run did, for the counters: the FLOPs and the bytes by level
+ * (docs/benchmarks.md has what each operation counts). */
 typedef struct work {
-    double flops, bytes, items;
+    bdc_traffic t;
+    double items;
     char note[48];
 } work;
 
@@ -83,6 +85,8 @@ struct case_data {
     const bench_inputs *in;
     bench_inputs own;   /* synthetic inputs */
     float *w, *w0, *b, *b0, *e, *v, *v0, *a, *out, *column;
+    double *row_bytes;  /* per input: the lines of the weight rows it reads */
+    double touched_bytes; /* update_sparse: the lines of the rows it updates */
     /* update_sparse: per weight row, the batch's samples that touch it. */
     size_t *list_start; /* rows + 1 */
     uint32_t *list_smp;
@@ -96,7 +100,6 @@ typedef struct kernel_case {
 } kernel_case;
 
 static const bdc_roofline *roofline;
-static unsigned line_bytes = 64;
 static bdc_config bidir;        /* the published constants */
 static bdc_nudge_coef coef;     /* a nudge of the first epoch's end */
 static case_data *prepared;
@@ -106,6 +109,41 @@ static size_t data_count, case_count;
 static volatile size_t bench_sink; /* winners land here: the calls must happen */
 
 /* --- preparing the data ------------------------------------------------- */
+
+/* The level an array of `bytes` sits in. */
+static int level_of(double bytes)
+{
+    return bdc_roofline_level_of(roofline, (uint64_t)bytes);
+}
+
+/* Bytes of the inputs' sparse form (index and value per non-zero), and
+ * of their dense form: where they sit. */
+static double sparse_bytes(const bench_inputs *in)
+{
+    return 8.0 * (double)in->start[in->count];
+}
+
+static double dense_bytes(const bench_inputs *in)
+{
+    return 4.0 * (double)in->count * (double)in->dim;
+}
+
+/* Per input, the bytes of the weight rows x . W reads (their cache lines
+ * beyond L1). */
+static int weight_row_lines(case_data *d)
+{
+    const bench_inputs *in = d->in;
+    if (!(d->row_bytes = malloc((in->count ? in->count : 1) * sizeof *d->row_bytes)))
+        return -1;
+    for (size_t i = 0; i < in->count; i++) {
+        const size_t nnz = in->start[i + 1] - in->start[i];
+        d->row_bytes[i] = bench_moved(d->level,
+                                      bench_rows_lines(d->w, 4 * d->cols, 4 * d->cols,
+                                                       in->idx + in->start[i], nnz),
+                                      4.0 * (double)d->cols * (double)nnz);
+    }
+    return 0;
+}
 
 static float *floats(size_t n) { return malloc((n ? n : 1) * sizeof(float)); }
 
@@ -117,6 +155,8 @@ static void release(case_data *d)
         free(*all[i]);
         *all[i] = NULL;
     }
+    free(d->row_bytes);
+    d->row_bytes = NULL;
     free(d->list_start);
     free(d->list_smp);
     free(d->list_val);
@@ -193,6 +233,8 @@ static int prepare_activate(case_data *d, char *err, size_t errlen)
 {
     if (get_inputs(d, err, errlen) || get_weights(d, err, errlen))
         return -1;
+    if (weight_row_lines(d))
+        return out_of_memory(err, errlen);
     return (d->out = floats(d->cols)) ? 0 : out_of_memory(err, errlen);
 }
 
@@ -243,7 +285,7 @@ static int prepare_search(case_data *d, char *err, size_t errlen)
 {
     if (get_inputs(d, err, errlen) || get_weights(d, err, errlen))
         return -1;
-    if (!(d->out = floats(d->cols)) || !(d->e = floats(C * d->cols)))
+    if (weight_row_lines(d) || !(d->out = floats(d->cols)) || !(d->e = floats(C * d->cols)))
         return out_of_memory(err, errlen);
     for (size_t c = 0; c < C; c++)
         random_activation(d->e + c * d->cols, d->cols, 0xe0 + c);
@@ -315,6 +357,18 @@ static int prepare_update(case_data *d, char *err, size_t errlen)
             d->list_val[at] = in->val[q];
         }
     free(fill);
+    /* The rows the batch touches, as a list, for their cache lines. */
+    uint32_t *rows = malloc((d->rows ? d->rows : 1) * sizeof *rows);
+    if (!rows)
+        return out_of_memory(err, errlen);
+    size_t touched = 0;
+    for (size_t r = 0; r < d->rows; r++)
+        if (d->list_start[r + 1] > d->list_start[r])
+            rows[touched++] = (uint32_t)r;
+    d->touched_bytes =
+        bench_moved(d->level, bench_rows_lines(d->w, 4 * d->cols, 4 * d->cols, rows, touched),
+                    4.0 * (double)d->cols * (double)touched);
+    free(rows);
     return 0;
 }
 
@@ -336,8 +390,11 @@ static void run_activate(bdc_bench_state *s, const bdc_kernels *k, case_data *d,
         }
     const double iters = (double)bdc_bench_iterations(s);
     const double macs = (double)nnz * (double)d->cols;
-    w->flops = 2 * macs;
-    w->bytes = 4 * macs + 8 * (double)nnz + 4 * (double)d->cols * iters;
+    w->t.flops = 2 * macs;
+    /* the weight rows, the input, the output */
+    w->t.read[d->level] += bench_cycled(d->row_bytes, in->count, bdc_bench_iterations(s));
+    w->t.read[level_of(sparse_bytes(in))] += 8 * (double)nnz;
+    w->t.written[level_of(4.0 * d->cols)] += 4 * (double)d->cols * iters;
     w->items = macs;
     if (d->input != IN_SYNTHETIC && iters > 0)
         snprintf(w->note, sizeof w->note, ", nnz %.1f", (double)nnz / iters);
@@ -350,8 +407,9 @@ static void run_grelu(bdc_bench_state *s, const bdc_kernels *k, case_data *d, wo
         for (uint64_t it = 0; it < n; it++)
             k->grelu(d->v, d->n);
     const double elements = (double)bdc_bench_iterations(s) * (double)d->n;
-    w->flops = 4 * elements;  /* max, subtract, divide, clamp */
-    w->bytes = 12 * elements; /* two passes read, one writes */
+    w->t.flops = 4 * elements;              /* max, subtract, divide, clamp */
+    w->t.read[d->level] = 8 * elements;     /* two passes read */
+    w->t.written[d->level] = 4 * elements;  /* the second writes */
     w->items = elements;
 }
 
@@ -364,8 +422,8 @@ static void run_winner(bdc_bench_state *s, const bdc_kernels *k, case_data *d, w
             sum += k->winner(d->v, d->a, d->n, alpha, beta);
     bench_sink = sum;
     const double elements = (double)bdc_bench_iterations(s) * (double)d->n;
-    w->flops = 4 * elements; /* two products, a sum, a comparison */
-    w->bytes = 8 * elements;
+    w->t.flops = 4 * elements; /* two products, a sum, a comparison */
+    w->t.read[d->level] = 8 * elements;
     w->items = elements;
 }
 
@@ -382,8 +440,9 @@ static void run_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data *d, wo
             }
         }
     const double elements = (double)bdc_bench_iterations(s) * (double)d->n;
-    w->flops = 6 * elements;  /* spec "The nudge": 3 products, 3 sums */
-    w->bytes = 12 * elements; /* read w and a, write w */
+    w->t.flops = 6 * elements;             /* spec "The nudge": 3 products, 3 sums */
+    w->t.read[d->level] = 8 * elements;    /* w and a */
+    w->t.written[d->level] = 4 * elements; /* w */
     w->items = elements;
 }
 
@@ -410,11 +469,28 @@ static void run_search(bdc_bench_state *s, const bdc_kernels *k, case_data *d, w
     bench_sink = sum;
     const double iters = (double)bdc_bench_iterations(s);
     const double macs = (double)nnz * (double)H;
-    w->flops = 2 * macs + 8 * (double)H * iters;
-    w->bytes = 4 * macs + 8 * (double)nnz + (4 + 12 + 8) * (double)H * iters;
+    w->t.flops = 2 * macs + 8 * (double)H * iters;
+    /* x . A as activate_sparse counts it; GReLU's two passes over h and
+     * its writes; the winner reads h and the label's e */
+    const int h_level = level_of(4.0 * H);
+    w->t.read[d->level] += bench_cycled(d->row_bytes, in->count, bdc_bench_iterations(s));
+    w->t.read[level_of(sparse_bytes(in))] += 8 * (double)nnz;
+    w->t.written[h_level] += (4 + 4) * (double)H * iters;
+    w->t.read[h_level] += (8 + 4) * (double)H * iters;
+    w->t.read[level_of(4.0 * C * H)] += 4 * (double)H * iters;
     w->items = iters;
     if (iters > 0)
         snprintf(w->note, sizeof w->note, ", nnz %.1f", (double)nnz / iters);
+}
+
+/* The pseudo-random winners of the nudge benchmarks, in [0, H). */
+#define WINNER_SEED 0x2545f4914f6cdd1du
+static size_t next_winner(uint64_t *x, size_t H)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return (size_t)(((*x >> 32) * (uint64_t)H) >> 32);
 }
 
 /* The weight nudge of one step, as the bidir learner does it: column k of
@@ -427,14 +503,11 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
     const size_t D = d->rows, H = d->cols;
     memcpy(d->w, d->w0, D * H * sizeof *d->w);
     memcpy(d->b, d->b0, H * C * sizeof *d->b);
-    uint64_t x = 0x2545f4914f6cdd1du;
+    uint64_t x = WINNER_SEED;
     size_t i = 0, since = 0;
     for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
         for (uint64_t it = 0; it < n; it++) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            const size_t win = (size_t)(((x >> 32) * (uint64_t)H) >> 32); /* in [0, H) */
+            const size_t win = next_winner(&x, H);
             float *col = d->column;
             for (size_t r = 0; r < D; r++) col[r] = d->w[r * H + win];
             k->nudge(col, in->dense + i * D, D, &coef);
@@ -448,10 +521,25 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
                 since = 0;
             }
         }
-    const double iters = (double)bdc_bench_iterations(s);
-    w->flops = 6 * (double)(D + C) * iters;
-    /* the column touches one cache line per row, read and written back */
-    w->bytes = (2.0 * line_bytes * (double)D + 4 * (double)D + 12 * C) * iters;
+    const uint64_t steps = bdc_bench_iterations(s);
+    const double iters = (double)steps;
+    w->t.flops = 6 * (double)(D + C) * iters;
+    /* The column touches one cache line per row (rows are 4 H >= 64 bytes
+     * apart), read and written back; the image is read; the row of B is
+     * read and written, in the lines of the winners (replayed here). */
+    const double column = bench_moved(d->level, (double)bench_line_bytes() * (double)D,
+                                      4.0 * (double)D);
+    w->t.read[d->level] += column * iters;
+    w->t.written[d->level] += column * iters;
+    w->t.read[level_of(dense_bytes(in))] += 4 * (double)D * iters;
+    const int b_level = level_of(4.0 * H * C);
+    double b_lines = 0;
+    x = WINNER_SEED;
+    for (uint64_t it = 0; it < steps; it++)
+        b_lines += bench_moved(b_level, bench_lines(d->b + next_winner(&x, H) * C, 4 * C),
+                               4.0 * C);
+    w->t.read[b_level] += b_lines;
+    w->t.written[b_level] += b_lines;
     w->items = iters;
 }
 
@@ -481,12 +569,16 @@ static void run_update(bdc_bench_state *s, const bdc_kernels *k, case_data *d, w
         }
     const double iters = (double)bdc_bench_iterations(s);
     const double macs = pairs * (double)H * iters;
-    w->flops = 2 * macs + 2 * (double)touched * (double)H * iters;
-    /* Each touched weight read and written, the lists and the batch's
-     * gradients read once: the gradients (B x H) stay in L1 while the rows
-     * pass, so their reads per MAC are not memory traffic. */
-    w->bytes = (8 * (double)touched * (double)H + 8 * pairs +
-                4 * (double)d->batch * (double)H) * iters;
+    w->t.flops = 2 * macs + 2 * (double)touched * (double)H * iters;
+    /* Each touched weight row read and written (its cache lines), the
+     * lists and the batch's gradients (B x H) read once: the gradients stay
+     * in cache while the rows pass, so their reads per MAC are not memory
+     * traffic. */
+    w->t.read[d->level] += d->touched_bytes * iters;
+    w->t.written[d->level] += d->touched_bytes * iters;
+    w->t.read[level_of(8 * pairs)] += 8 * pairs * iters;
+    const double grads = 4 * (double)d->batch * (double)H;
+    w->t.read[level_of(grads)] += grads * iters;
     w->items = macs;
     snprintf(w->note, sizeof w->note, ", batch %zu, %zu rows", d->batch, touched);
 }
@@ -504,31 +596,14 @@ enum { OP_COUNT = sizeof ops / sizeof ops[0] };
 
 /* --- one benchmark ------------------------------------------------------ */
 
-/* "needs avx2 fma, which this CPU lacks" */
-static void lacking(const bdc_family *f, char *out, size_t len)
-{
-    size_t used = (size_t)snprintf(out, len, "%s needs", f->name);
-    for (unsigned i = 0; i < bdc_cpu_feature_count && used < len; i++) {
-        const unsigned bit = bdc_cpu_all_features[i];
-        if ((f->needs & bit) && !(bdc_cpu_features() & bit))
-            used += (size_t)snprintf(out + used, len - used, " %s",
-                                     bdc_cpu_feature_name(bit));
-    }
-    if (used < len)
-        snprintf(out + used, len - used, ", which this CPU lacks");
-}
-
 static void bench_case(bdc_bench_state *s, void *arg)
 {
     const kernel_case *c = arg;
     case_data *d = c->data;
-    const bdc_family_status status = bdc_family_status_of(c->family);
-    char msg[512];
-    if (status == BDC_UNAVAILABLE) {
-        lacking(c->family, msg, sizeof msg);
-        bdc_bench_skip(s, msg);
+    const bdc_family_status status = bench_family_check(s, c->family);
+    if (status == BDC_UNAVAILABLE)
         return;
-    }
+    char msg[512];
     if (!d->ready) {
         if (prepared && prepared != d)
             release(prepared);
@@ -544,19 +619,8 @@ static void bench_case(bdc_bench_state *s, void *arg)
     }
     work w = {0};
     d->op->run(s, c->family->kernels, d, &w);
-
-    int compute_bound = 0;
-    const double ideal =
-        bdc_roofline_seconds(roofline, w.flops, w.bytes, d->level, &compute_bound);
-    bdc_bench_flops(s, w.flops);
-    bdc_bench_bytes(s, w.bytes);
-    bdc_bench_items(s, w.items);
-    bdc_bench_rate(s, "bound_pct", 100 * ideal);
-    snprintf(msg, sizeof msg, "%s%s %s-bound, %s %s%s",
-             status == BDC_EMULATED ? "emulated, " : "",
-             bdc_roofline_level_name(d->level), compute_bound ? "compute" : "memory",
-             input_name[d->input], d->size, w.note);
-    bdc_bench_label(s, msg);
+    snprintf(msg, sizeof msg, "%s %s%s", input_name[d->input], d->size, w.note);
+    bench_report(s, roofline, &w.t, w.items, d->level, status, msg);
 }
 
 /* --- registration ------------------------------------------------------- */
@@ -620,8 +684,7 @@ static void level_case(case_data *d, const bench_op *op, int level)
 void bench_kernels_register(const bdc_roofline *r, unsigned cache_line_bytes)
 {
     roofline = r;
-    if (cache_line_bytes)
-        line_bytes = cache_line_bytes;
+    bench_set_line_bytes(cache_line_bytes);
     bdc_config_defaults("bidir", &bidir);
     coef = bdc_nudge_coef_make(bdc_learning_rate(&bidir, 60000), bidir.q_input,
                                bidir.decay);
@@ -657,6 +720,13 @@ void bench_kernels_register(const bdc_roofline *r, unsigned cache_line_bytes)
             }
         }
     }
+}
+
+void bench_kernels_drop_prepared(void)
+{
+    if (prepared)
+        release(prepared);
+    prepared = NULL;
 }
 
 void bench_kernels_release(void)

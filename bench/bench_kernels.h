@@ -9,6 +9,10 @@
  * cache_line_bytes: for the strided column of the weight nudge (0: 64). */
 void bench_kernels_register(const bdc_roofline *r, unsigned cache_line_bytes);
 
+/* Frees the data of the case prepared last (another part of the program
+ * needs the memory). */
+void bench_kernels_drop_prepared(void);
+
 /* Frees what the benchmarks allocated. */
 void bench_kernels_release(void);
 

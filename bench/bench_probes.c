@@ -18,18 +18,18 @@ enum { ROUNDS = 1 << 12 };
 
 typedef struct probe_case {
     const bdc_probe *probe;
-    int level; /* read probes */
+    int level; /* memory probes */
 } probe_case;
 
 static const bdc_roofline *roofline;
 static probe_case cases[32 * BDC_LEVELS];
 static size_t case_count;
 
-/* One buffer, kept across the calls of one level's benchmark. */
+/* One buffer, kept across the calls of one level's benchmarks. */
 static void *buffer;
 static size_t buffer_bytes;
 
-static void *read_buffer(size_t n)
+static void *memory_buffer(size_t n)
 {
     if (buffer_bytes != n) {
         free(buffer);
@@ -58,16 +58,21 @@ static void bench_probe(bdc_bench_state *s, void *arg)
         bdc_bench_skip(s, msg);
         return;
     }
-    if (p->kind == BDC_PROBE_READ) {
+    if (p->kind == BDC_PROBE_READ || p->kind == BDC_PROBE_WRITE) {
         const size_t n = (size_t)roofline->probe_bytes[c->level];
-        const void *buf = read_buffer(n);
+        void *buf = memory_buffer(n);
         if (!buf) {
             bdc_bench_skip(s, "out of memory");
             return;
         }
-        for (uint64_t k; (k = bdc_bench_batch(s)) != 0;)
-            for (uint64_t i = 0; i < k; i++)
-                p->read(buf, n);
+        if (p->kind == BDC_PROBE_READ)
+            for (uint64_t k; (k = bdc_bench_batch(s)) != 0;)
+                for (uint64_t i = 0; i < k; i++)
+                    p->read(buf, n);
+        else
+            for (uint64_t k; (k = bdc_bench_batch(s)) != 0;)
+                for (uint64_t i = 0; i < k; i++)
+                    p->write(buf, n);
         bdc_bench_bytes(s, (double)n * (double)bdc_bench_iterations(s));
         snprintf(msg, sizeof msg, "%s, %zu KiB", p->isa, n >> 10);
     } else {
@@ -87,14 +92,15 @@ void bench_probes_register(const bdc_roofline *r)
     char name[96];
     for (size_t i = 0; i < bdc_probe_count; i++) {
         const bdc_probe *p = &bdc_probes[i];
-        const int levels = p->kind == BDC_PROBE_READ ? BDC_LEVELS : 1;
+        const int memory = p->kind == BDC_PROBE_READ || p->kind == BDC_PROBE_WRITE;
+        const int levels = memory ? BDC_LEVELS : 1;
         for (int level = 0; level < levels; level++) {
             if (case_count == sizeof cases / sizeof cases[0])
                 return;
             probe_case *c = &cases[case_count++];
             c->probe = p;
             c->level = level;
-            if (p->kind == BDC_PROBE_READ)
+            if (memory)
                 snprintf(name, sizeof name, "roofline/%s/%s", p->name,
                          bdc_roofline_level_name(level));
             else

@@ -5,10 +5,10 @@
 #include "roofline.h"
 
 /* Registers roofline/<probe> for each compute probe and
- * roofline/<probe>/<level> for each read probe and level of r. */
+ * roofline/<probe>/<level> for each read and write probe and level of r. */
 void bench_probes_register(const bdc_roofline *r);
 
-/* Frees the read buffer. */
+/* Frees the probes' buffer. */
 void bench_probes_release(void);
 
 #endif

@@ -96,6 +96,8 @@ int bench_inputs_synthetic(bench_inputs *in, size_t count, size_t dim)
 /* --- the real inputs, loaded once ---------------------------------------- */
 
 static bench_inputs mnist, binconv;
+static bdc_dataset mnist_set;     /* kept: its train set is the images */
+static bdc_samples binconv_set;
 static int mnist_state, binconv_state; /* 0 not tried, 1 ready, -1 failed */
 static char mnist_err[512], binconv_err[512];
 
@@ -124,38 +126,45 @@ static int load_images(bdc_dataset *d, char *err, size_t errlen)
 const bench_inputs *bench_inputs_mnist(char *err, size_t errlen)
 {
     if (mnist_state == 0) {
-        bdc_dataset d;
         mnist_state = -1;
-        if (load_images(&d, mnist_err, sizeof mnist_err) == 0) {
-            if (from_samples(&mnist, &d.train) == 0)
+        if (load_images(&mnist_set, mnist_err, sizeof mnist_err) == 0) {
+            if (from_samples(&mnist, &mnist_set.train) == 0)
                 mnist_state = 1;
             else
                 snprintf(mnist_err, sizeof mnist_err, "out of memory");
-            bdc_dataset_free(&d);
+            if (mnist_state != 1)
+                bdc_dataset_free(&mnist_set);
         }
     }
     return mnist_state == 1 ? &mnist : failed(err, errlen, mnist_err);
 }
 
+const bdc_samples *bench_samples_mnist(char *err, size_t errlen)
+{
+    return bench_inputs_mnist(err, errlen) ? &mnist_set.train : NULL;
+}
+
 const bench_inputs *bench_inputs_binconv(char *err, size_t errlen)
 {
     if (binconv_state == 0) {
-        bdc_dataset d;
         binconv_state = -1;
-        if (load_images(&d, binconv_err, sizeof binconv_err) == 0) {
-            bdc_samples features;
-            if (bdc_binconv_features(&d.train, &features, binconv_err,
-                                     sizeof binconv_err) == 0) {
-                if (from_samples(&binconv, &features) == 0)
-                    binconv_state = 1;
-                else
-                    snprintf(binconv_err, sizeof binconv_err, "out of memory");
-                bdc_samples_free(&features);
-            }
-            bdc_dataset_free(&d);
+        const bdc_samples *images = bench_samples_mnist(binconv_err, sizeof binconv_err);
+        if (images && bdc_binconv_features(images, &binconv_set, binconv_err,
+                                           sizeof binconv_err) == 0) {
+            if (from_samples(&binconv, &binconv_set) == 0)
+                binconv_state = 1;
+            else
+                snprintf(binconv_err, sizeof binconv_err, "out of memory");
+            if (binconv_state != 1)
+                bdc_samples_free(&binconv_set);
         }
     }
     return binconv_state == 1 ? &binconv : failed(err, errlen, binconv_err);
+}
+
+const bdc_samples *bench_samples_binconv(char *err, size_t errlen)
+{
+    return bench_inputs_binconv(err, errlen) ? &binconv_set : NULL;
 }
 
 const bench_inputs *bench_inputs_hidden(size_t hidden, char *err, size_t errlen)
@@ -194,6 +203,10 @@ void bench_inputs_release_all(void)
 {
     bench_inputs_free(&mnist);
     bench_inputs_free(&binconv);
+    if (mnist_state == 1)
+        bdc_dataset_free(&mnist_set);
+    if (binconv_state == 1)
+        bdc_samples_free(&binconv_set);
     mnist_state = binconv_state = 0;
     for (size_t i = 0; i < hidden_count; i++)
         bench_inputs_free(&hidden_sets[i].in);

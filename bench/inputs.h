@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../harness/samples.h"
+
 /* How many training images (the first ones, in file order) the
  * benchmarks cycle through, one per iteration. */
 #define BENCH_SAMPLES 256
@@ -29,6 +31,11 @@ const bench_inputs *bench_inputs_mnist(char *err, size_t errlen);
 
 /* Their binconv features (D = 4433, harness/binconv.h). */
 const bench_inputs *bench_inputs_binconv(char *err, size_t errlen);
+
+/* The same images and features as the sample sets the learners and the
+ * engine read (harness/samples.h): BENCH_SAMPLES of each. */
+const bdc_samples *bench_samples_mnist(char *err, size_t errlen);
+const bdc_samples *bench_samples_binconv(char *err, size_t errlen);
 
 /* Their hidden activations GReLU(x . A) for the D x `hidden` matrix
  * bench_weights() makes, computed with the scalar kernels: the input of

@@ -16,6 +16,7 @@
 #include "../harness/machine.h"
 #include "../harness/version.h"
 #include "../kernels/dispatch.h"
+#include "bench_engine.h"
 #include "bench_kernels.h"
 #include "bench_probes.h"
 #include "gbench.h"
@@ -91,6 +92,8 @@ static void context_roofline(const bdc_roofline *r)
         const char *name = bdc_roofline_level_name(level);
         snprintf(key, sizeof key, "roofline_read_gbps_%s", name);
         context_rate(key, r->read[level] * 1e-9);
+        snprintf(key, sizeof key, "roofline_write_gbps_%s", name);
+        context_rate(key, r->write[level] * 1e-9);
         snprintf(key, sizeof key, "roofline_bytes_%s", name);
         context_bytes(key, r->probe_bytes[level]);
     }
@@ -165,7 +168,9 @@ int main(int argc, char **argv)
 
     bench_probes_register(&roofline);
     bench_kernels_register(&roofline, l1 ? l1->line_size : 0);
+    bench_engine_register(&roofline);
     const size_t selected = bdc_bench_run();
+    bench_engine_release();
     bench_kernels_release();
     bench_probes_release();
     /* Google Benchmark has said so; a run that measured nothing fails. */

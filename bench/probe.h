@@ -6,8 +6,10 @@
  * the latency of two pipes of each kind and still fit 16 registers: 7
  * multiplies and 7 adds (mul_add, the only arithmetic bdc's bit-exact
  * kernels use), or 14 fused multiply-adds (fma: what the hardware can do
- * beyond that; no bdc kernel may use it).  Read probes OR a buffer into 8 vector accumulators,
- * so loads are the only limit. */
+ * beyond that; no bdc kernel may use it).  Read probes OR a buffer into
+ * 8 vector accumulators, so loads are the only limit; write probes store
+ * one vector over a buffer, 8 stores per round and nothing else (ordinary
+ * stores, as the kernels make: no streaming stores). */
 #ifndef BDC_PROBE_H
 #define BDC_PROBE_H
 
@@ -18,6 +20,7 @@ typedef enum {
     BDC_PROBE_MUL_ADD, /* separate multiply and add */
     BDC_PROBE_FMA,     /* fused multiply-add */
     BDC_PROBE_READ,    /* read bandwidth */
+    BDC_PROBE_WRITE,   /* write bandwidth */
 } bdc_probe_kind;
 
 typedef struct bdc_probe {
@@ -30,6 +33,8 @@ typedef struct bdc_probe {
     /* read probes: reads the n bytes at p (64-byte aligned, n a multiple
      * of BDC_PROBE_READ_GRAIN) */
     void (*read)(const void *p, size_t n);
+    /* write probes: overwrites the n bytes at p (the same alignment) */
+    void (*write)(void *p, size_t n);
 } bdc_probe;
 
 #define BDC_PROBE_READ_GRAIN 4096
@@ -44,8 +49,10 @@ extern volatile float bdc_probe_sink;
 /* The probe functions, one set per ISA file. */
 double bdc_probe_mul_add_128(uint64_t rounds);
 void bdc_probe_read_128(const void *p, size_t n);
+void bdc_probe_write_128(void *p, size_t n);
 double bdc_probe_mul_add_256(uint64_t rounds);
 void bdc_probe_read_256(const void *p, size_t n);
+void bdc_probe_write_256(void *p, size_t n);
 double bdc_probe_fma(uint64_t rounds);
 
 #endif

@@ -1,4 +1,4 @@
-/* The body of the mul_add and read probes for one vector width, written
+/* The body of the mul_add, read and write probes for one vector width, written
  * with GCC vector types so that one text serves every ISA: a file defines
  * PROBE_BYTES (vector width in bytes) and PROBE_NAME(x) and includes this. */
 #include "probe.h"
@@ -10,6 +10,9 @@ typedef uint32_t probe_vu __attribute__((vector_size(PROBE_BYTES), may_alias));
 
 /* Read at run time so that the compiler cannot fold x * 1 or y + 0. */
 static volatile float probe_one = 1.0f, probe_zero = 0.0f;
+/* What the write probe stores, read at run time so that the loop cannot
+ * become a call to memset. */
+static volatile uint32_t probe_word = 0x3f800001u;
 
 double PROBE_NAME(mul_add)(uint64_t rounds)
 {
@@ -47,4 +50,17 @@ void PROBE_NAME(read)(const void *p, size_t n)
     }
     const probe_vu s = ((a0 | a1) | (a2 | a3)) | ((a4 | a5) | (a6 | a7));
     bdc_probe_sink = (float)s[0];
+}
+
+void PROBE_NAME(write)(void *p, size_t n)
+{
+    probe_vu *v = p;
+    const size_t count = n / sizeof(probe_vu);
+    const probe_vu x = (probe_vu){0} + probe_word;
+    for (size_t i = 0; i + 8 <= count; i += 8) {
+        v[i] = x;     v[i + 1] = x;
+        v[i + 2] = x; v[i + 3] = x;
+        v[i + 4] = x; v[i + 5] = x;
+        v[i + 6] = x; v[i + 7] = x;
+    }
 }

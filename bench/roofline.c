@@ -42,14 +42,64 @@ const char *bdc_roofline_level_name(int level)
     return level >= 0 && level < BDC_LEVELS ? names[level] : "?";
 }
 
-double bdc_roofline_seconds(const bdc_roofline *r, double flops, double bytes,
-                            int level, int *compute_bound)
+/* The time of one memory roof: the most any level takes for the bytes it
+ * carries, with that level.  L2 and beyond carry their own lines and
+ * those of the levels beyond them (filled through them); L1 carries the
+ * bytes counted at L1 only (loads and stores move what they access, not
+ * whole lines, and the lines filled from beyond are the fill's cost, which
+ * the level they come from bounds). */
+static double memory_seconds(const double *bytes, const double *rate, int *level)
 {
-    const double compute = r->mul_add > 0 ? flops / r->mul_add : 0;
-    const double read = level >= 0 && level < BDC_LEVELS && r->read[level] > 0
-                            ? bytes / r->read[level]
-                            : 0;
-    if (compute_bound)
-        *compute_bound = compute >= read;
-    return compute >= read ? compute : read;
+    double worst = 0, carried = 0;
+    *level = BDC_LEVEL_L1;
+    for (int l = BDC_LEVELS - 1; l >= 0; l--) {
+        carried = l == BDC_LEVEL_L1 ? bytes[l] : carried + bytes[l];
+        const double t = rate[l] > 0 ? carried / rate[l] : 0;
+        if (t > worst) {
+            worst = t;
+            *level = l;
+        }
+    }
+    return worst;
+}
+
+double bdc_roofline_seconds(const bdc_roofline *r, const bdc_traffic *t,
+                            bdc_limit *limit)
+{
+    bdc_limit at = {BDC_LIMIT_NONE, BDC_LEVEL_L1};
+    double best = 0;
+    if (r->mul_add > 0 && t->flops > 0) {
+        best = t->flops / r->mul_add;
+        at.kind = BDC_LIMIT_COMPUTE;
+    }
+    int level;
+    const double read = memory_seconds(t->read, r->read, &level);
+    if (read > best) {
+        best = read;
+        at = (bdc_limit){BDC_LIMIT_READ, level};
+    }
+    const double write = memory_seconds(t->written, r->write, &level);
+    if (write > best) {
+        best = write;
+        at = (bdc_limit){BDC_LIMIT_WRITE, level};
+    }
+    if (limit)
+        *limit = at;
+    return best;
+}
+
+double bdc_traffic_read(const bdc_traffic *t)
+{
+    double sum = 0;
+    for (int l = 0; l < BDC_LEVELS; l++)
+        sum += t->read[l];
+    return sum;
+}
+
+double bdc_traffic_written(const bdc_traffic *t)
+{
+    double sum = 0;
+    for (int l = 0; l < BDC_LEVELS; l++)
+        sum += t->written[l];
+    return sum;
 }

@@ -1,14 +1,22 @@
-/* The roofline of one core: how fast it can compute and how fast it can
- * read from each level of the memory hierarchy, and what that allows a
- * kernel that does a given work on a given working set (docs/benchmarks.md
- * explains the model).
+/* The roofline of one core: how fast it can compute, and how fast it can
+ * read from and write to each level of the memory hierarchy, and what that
+ * allows a kernel that does a given work (docs/benchmarks.md explains the
+ * model).
  *
- * A kernel doing F FLOPs and moving B bytes, with a working set that sits
- * in level L, cannot take less than
- *     max(F / peak_mul_add, B / read_bandwidth[L])
- * seconds; its fraction of that bound is that time over the time it took.
- * The compute peak is the separate multiply-and-add one: bdc's bit-exact
- * kernels may not fuse. */
+ * Each of these is a resource of its own with its own roof: the multiply
+ * and add pipes, and the reads and the writes at each level.  A line that
+ * comes from level m >= L2 passes through every level from L2 to m, so
+ * such a level l carries the bytes of every level m >= l; L1 carries the
+ * bytes counted at L1 (data that sits there, counted as the bytes the
+ * loads and stores access).  A kernel doing F FLOPs that reads R[m] and
+ * writes W[m] bytes at level m cannot take less than
+ *     max(F / peak_mul_add,
+ *         max over l of carried_R[l] / read_bandwidth[l],
+ *         max over l of carried_W[l] / write_bandwidth[l])
+ * seconds, which assumes the resources work fully overlapped (the least a
+ * kernel can take); its fraction of that bound is that time over the time
+ * it took.  The compute peak is the separate multiply-and-add one: bdc's
+ * bit-exact kernels may not fuse. */
 #ifndef BDC_ROOFLINE_H
 #define BDC_ROOFLINE_H
 
@@ -23,7 +31,29 @@ typedef struct bdc_roofline {
     double mul_add;               /* FLOP/s, separate multiply and add */
     double fma;                   /* FLOP/s with FMA; 0 when not measured */
     double read[BDC_LEVELS];      /* bytes/s */
+    double write[BDC_LEVELS];     /* bytes/s */
 } bdc_roofline;
+
+/* The work of a kernel run: FLOPs, and bytes read from and written to each
+ * level (a byte counts at the level it comes from or goes to). */
+typedef struct bdc_traffic {
+    double flops;
+    double read[BDC_LEVELS];
+    double written[BDC_LEVELS];
+} bdc_traffic;
+
+/* Which roof a bound comes from. */
+typedef enum {
+    BDC_LIMIT_NONE,    /* no rate known */
+    BDC_LIMIT_COMPUTE,
+    BDC_LIMIT_READ,
+    BDC_LIMIT_WRITE,
+} bdc_limit_kind;
+
+typedef struct bdc_limit {
+    bdc_limit_kind kind;
+    int level;         /* READ, WRITE: the level whose roof it is */
+} bdc_limit;
 
 /* Defaults for cache sizes the machine does not report (0). */
 #define BDC_ROOFLINE_DEFAULT_L1 (32u << 10)
@@ -43,11 +73,16 @@ int bdc_roofline_level_of(const bdc_roofline *r, uint64_t bytes);
 /* "L1", "L2", "L3", "DRAM". */
 const char *bdc_roofline_level_name(int level);
 
-/* The least time the roofline allows for `flops` FLOPs and `bytes` bytes
- * read at `level`; *compute_bound (if not NULL) says which term is the
- * larger.  0 when neither rate is known. */
-double bdc_roofline_seconds(const bdc_roofline *r, double flops, double bytes,
-                            int level, int *compute_bound);
+/* The least time the roofline allows for the work t (the model above);
+ * *limit (if not NULL) says which roof gives it (the compute roof on a
+ * tie).  A roof whose rate is unknown (0) bounds nothing; 0 when none is
+ * known. */
+double bdc_roofline_seconds(const bdc_roofline *r, const bdc_traffic *t,
+                            bdc_limit *limit);
+
+/* Total bytes read, and written, over all levels. */
+double bdc_traffic_read(const bdc_traffic *t);
+double bdc_traffic_written(const bdc_traffic *t);
 
 /* Measures the rates with the probes of bench/probe.h (those this CPU can
  * run; the best of a few runs of each).  Takes about a second. */

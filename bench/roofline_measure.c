@@ -42,14 +42,23 @@ static double compute_rate(const bdc_probe *p)
     return best;
 }
 
-/* Bytes/s reading the n bytes at buf again and again. */
-static double read_rate(const bdc_probe *p, const void *buf, size_t n)
+/* One pass of a memory probe over the n bytes at buf. */
+static void pass(const bdc_probe *p, void *buf, size_t n)
+{
+    if (p->kind == BDC_PROBE_READ)
+        p->read(buf, n);
+    else
+        p->write(buf, n);
+}
+
+/* Bytes/s reading (or writing) the n bytes at buf again and again. */
+static double memory_rate(const bdc_probe *p, void *buf, size_t n)
 {
     uint64_t passes = 1;
     for (;;) {
         const double t0 = now();
         for (uint64_t i = 0; i < passes; i++)
-            p->read(buf, n);
+            pass(p, buf, n);
         if (now() - t0 >= MIN_SECONDS)
             break;
         passes *= 2;
@@ -58,7 +67,7 @@ static double read_rate(const bdc_probe *p, const void *buf, size_t n)
     for (int t = 0; t < TRIALS; t++) {
         const double t0 = now();
         for (uint64_t i = 0; i < passes; i++)
-            p->read(buf, n);
+            pass(p, buf, n);
         const double rate = (double)passes * (double)n / (now() - t0);
         if (rate > best)
             best = rate;
@@ -75,7 +84,8 @@ void bdc_roofline_measure(bdc_roofline *r)
 {
     for (size_t i = 0; i < bdc_probe_count; i++) {
         const bdc_probe *p = &bdc_probes[i];
-        if (p->kind == BDC_PROBE_READ || !runnable(p))
+        const int memory = p->kind == BDC_PROBE_READ || p->kind == BDC_PROBE_WRITE;
+        if (memory || !runnable(p))
             continue;
         const double rate = compute_rate(p);
         double *best = p->kind == BDC_PROBE_FMA ? &r->fma : &r->mul_add;
@@ -90,11 +100,14 @@ void bdc_roofline_measure(bdc_roofline *r)
         memset(buf, 1, n);
         for (size_t i = 0; i < bdc_probe_count; i++) {
             const bdc_probe *p = &bdc_probes[i];
-            if (p->kind != BDC_PROBE_READ || !runnable(p))
+            double *best = p->kind == BDC_PROBE_READ    ? &r->read[level]
+                           : p->kind == BDC_PROBE_WRITE ? &r->write[level]
+                                                        : NULL;
+            if (!best || !runnable(p))
                 continue;
-            const double rate = read_rate(p, buf, n);
-            if (rate > r->read[level])
-                r->read[level] = rate;
+            const double rate = memory_rate(p, buf, n);
+            if (rate > *best)
+                *best = rate;
         }
         free(buf);
     }

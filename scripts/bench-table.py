@@ -4,7 +4,7 @@
 usage: scripts/bench-table.py [--check] [--update FILE] BENCH_JSON
 
 Prints Markdown: the machine and its roofline, then one row per benchmark
-(time per call, GB/s, GFLOP/s, % of the roofline bound).  With repetitions
+(time per call, GB/s read and written, GFLOP/s, % of the roofline bound).  With repetitions
 the median is shown.  Times are CPU times, the ones Google Benchmark's
 rates are computed from.
 
@@ -20,6 +20,7 @@ import sys
 
 from bench_report import median_rows
 
+LEVELS = ("L1", "L2", "L3", "DRAM")
 UNIT_TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
 BEGIN, END = "<!-- bench-table:begin -->", "<!-- bench-table:end -->"
 
@@ -74,15 +75,17 @@ def table(report):
         ctx.get("bdc_version", "?"), ctx.get("bdc_commit", "?"),
         ctx.get("date", "?")))
     out.append("")
+    def rates(kind):
+        return ", ".join("%s %s" % (lvl, ctx.get("roofline_%s_gbps_%s" % (kind, lvl), "?"))
+                         for lvl in LEVELS)
     out.append("Roofline (one core): %s GFLOP/s multiply+add, %s GFLOP/s FMA; "
-               "read %s GB/s." % (
+               "read %s GB/s; write %s GB/s." % (
                    ctx.get("roofline_mul_add_gflops", "?"),
-                   ctx.get("roofline_fma_gflops", "?"),
-                   ", ".join("%s %s" % (lvl, ctx.get("roofline_read_gbps_" + lvl, "?"))
-                             for lvl in ("L1", "L2", "L3", "DRAM"))))
+                   ctx.get("roofline_fma_gflops", "?"), rates("read"), rates("write")))
     out.append("")
-    out.append("| benchmark | shape | family | time (µs) | GB/s | GFLOP/s | % of bound | level, bound, inputs |")
-    out.append("|---|---|---|---:|---:|---:|---:|---|")
+    out.append("| benchmark | shape | family | time (µs) | GB/s read | GB/s written "
+               "| GFLOP/s | % of bound | level, bound, inputs |")
+    out.append("|---|---|---|---:|---:|---:|---:|---:|---|")
     for name, b in median_rows(report):
         parts = name.split("/")
         if parts[0] == "roofline":
@@ -92,15 +95,21 @@ def table(report):
         else:
             kernel, shape, family = name, "", ""
         if b.get("error_occurred"):
-            out.append("| %s | %s | %s | skipped: %s | | | | |" % (
+            out.append("| %s | %s | %s | skipped: %s | | | | | |" % (
                 kernel, shape, family, b.get("error_message", "")))
             continue
-        gbs = b.get("bytes_per_second")
         flops = b.get("FLOPS")
         pct = b.get("bound_pct")
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        if kernel == "roofline":  # a probe moves only one way
+            read = b.get("bytes_per_second") if "/read_" in "/" + shape else None
+            written = b.get("bytes_per_second") if "/write_" in "/" + shape else None
+        else:
+            read = b.get("read_bytes_per_second")
+            written = b.get("written_bytes_per_second")
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             kernel, shape, family, num(row_time_us(b)),
-            num(gbs * 1e-9 if gbs else None), num(flops * 1e-9 if flops else None),
+            num(read * 1e-9 if read else None), num(written * 1e-9 if written else None),
+            num(flops * 1e-9 if flops else None),
             num(pct, 2) if pct is not None else "", b.get("label", "")))
     return "\n".join(out) + "\n"
 
@@ -115,8 +124,9 @@ def check(report):
         status[name] = st
     if not status:
         problems.append("context: no bdc_families")
-    for key in ["roofline_mul_add_gflops"] + ["roofline_read_gbps_" + l
-                                              for l in ("L1", "L2", "L3", "DRAM")]:
+    for key in ["roofline_mul_add_gflops"] + ["roofline_%s_gbps_%s" % (kind, l)
+                                              for kind in ("read", "write")
+                                              for l in LEVELS]:
         try:
             if not float(ctx.get(key, "0")) > 0:
                 problems.append("context: %s is not positive" % key)
@@ -154,9 +164,12 @@ def check(report):
             if status.get(family) != "unavailable":
                 problems.append("%s: skipped: %s" % (name, b.get("error_message")))
             continue
-        for counter in ("FLOPS", "bytes_per_second", "items_per_second", "bound_pct"):
+        for counter in ("FLOPS", "bytes_per_second", "items_per_second", "bound_pct",
+                        "read_bytes_per_second"):
             if not b.get(counter, 0) > 0:
                 problems.append("%s: %s is not positive" % (name, counter))
+        if not b.get("written_bytes_per_second", -1) >= 0:  # reading kernels write 0
+            problems.append("%s: no written_bytes_per_second" % name)
         if not b.get("cpu_time", 0) > 0:
             problems.append("%s: no time" % name)
         if status.get(family) == "emulated" and "emulated" not in b.get("label", ""):
