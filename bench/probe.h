@@ -2,11 +2,10 @@
  * with loops that do nothing else.  Each ISA's probes live in their own
  * file, compiled with that ISA's flags (like the kernel families).
  *
- * Compute probes keep 14 independent vector chains busy, enough to hide
- * the latency of two pipes of each kind and still fit 16 registers: 7
- * multiplies and 7 adds (mul_add, the only arithmetic bdc's bit-exact
- * kernels use), or 14 fused multiply-adds (fma: what the hardware can do
- * beyond that; no bdc kernel may use it).  Read probes OR a buffer into
+ * Compute probes: mul_add issues independent vector multiplies and adds
+ * (the only arithmetic bdc's bit-exact kernels use), so only the pipes
+ * limit it; fma keeps 14 chains of fused multiply-adds (what the hardware
+ * can do beyond that; no bdc kernel may use it).  Read probes OR a buffer into
  * 8 vector accumulators, so loads are the only limit; write probes store
  * one vector over a buffer, 8 stores per round and nothing else (ordinary
  * stores, as the kernels make: no streaming stores). */

@@ -14,27 +14,50 @@ static volatile float probe_one = 1.0f, probe_zero = 0.0f;
  * become a call to memset. */
 static volatile uint32_t probe_word = 0x3f800001u;
 
+/* The vector register constraint of inline asm on this architecture. */
+#if defined(__x86_64__) || defined(__i386__)
+#define PROBE_VREG "x"
+#elif defined(__aarch64__)
+#define PROBE_VREG "w"
+#else
+#error "the probes know the vector registers of x86-64 and AArch64 only"
+#endif
+/* Empty asm statements, no instructions: OPAQUE makes the compiler forget
+ * what v holds (so a product of it is computed anew, never hoisted or
+ * merged with another), USED makes it keep a result it would discard. */
+#define PROBE_OPAQUE(v) __asm__("" : "+" PROBE_VREG(v))
+#define PROBE_USED(v) __asm__ volatile("" ::PROBE_VREG(v))
+
+/* Independent multiplies and adds, as many of each, none waiting for
+ * another: only the pipes limit them.  (Loop-carried chains, one per
+ * register, fall short of the pipes on some cores: 7 + 7 chains reached
+ * 0.8 of this rate on a Zen 5, where an element-wise kernel beat them.) */
+#define PROBE_PAIR                                                      \
+    PROBE_OPAQUE(x);                                                    \
+    {                                                                   \
+        const probe_vf p = x * m;                                       \
+        PROBE_USED(p);                                                  \
+    }                                                                   \
+    PROBE_OPAQUE(y);                                                    \
+    {                                                                   \
+        const probe_vf q = y + a;                                       \
+        PROBE_USED(q);                                                  \
+    }
+
 double PROBE_NAME(mul_add)(uint64_t rounds)
 {
     const probe_vf m = (probe_vf){0} + probe_one;
     const probe_vf a = (probe_vf){0} + probe_zero;
-    probe_vf x0 = m + 1, x1 = m + 2, x2 = m + 3, x3 = m + 4, x4 = m + 5;
-    probe_vf x5 = m + 6, x6 = m + 7, y0 = m + 8, y1 = m + 9, y2 = m + 10;
-    probe_vf y3 = m + 11, y4 = m + 12, y5 = m + 13, y6 = m + 14;
+    probe_vf x = m + 1, y = m + 2;
     for (uint64_t r = 0; r < rounds; r++) {
-        x0 = x0 * m; y0 = y0 + a;
-        x1 = x1 * m; y1 = y1 + a;
-        x2 = x2 * m; y2 = y2 + a;
-        x3 = x3 * m; y3 = y3 + a;
-        x4 = x4 * m; y4 = y4 + a;
-        x5 = x5 * m; y5 = y5 + a;
-        x6 = x6 * m; y6 = y6 + a;
+        PROBE_PAIR PROBE_PAIR PROBE_PAIR PROBE_PAIR
+        PROBE_PAIR PROBE_PAIR PROBE_PAIR PROBE_PAIR
     }
-    const probe_vf s = ((x0 + x1) + (x2 + x3)) + ((x4 + x5) + (x6 + y0)) +
-                       ((y1 + y2) + (y3 + y4)) + (y5 + y6);
-    bdc_probe_sink = s[0];
-    return (double)rounds * 14.0 * PROBE_LANES;
+    bdc_probe_sink = x[0] + y[0];
+    return (double)rounds * 16.0 * PROBE_LANES;
 }
+
+#undef PROBE_PAIR
 
 void PROBE_NAME(read)(const void *p, size_t n)
 {
