@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "../harness/binconv.h"
+#include "../harness/column.h"
+#include "../harness/huge_alloc.h"
 #include "../harness/model.h"
 #include "../kernels/dispatch.h"
 #include "../kernels/families.h"
@@ -196,10 +198,11 @@ static int get_inputs(case_data *d, char *err, size_t errlen)
     return 0;
 }
 
-/* The layer's weights: the same matrix for every case of this shape. */
+/* The layer's weights: the same matrix for every case of this shape,
+ * allocated as the learners allocate theirs (on huge pages when large). */
 static int get_weights(case_data *d, char *err, size_t errlen)
 {
-    if (!(d->w = floats(d->rows * d->cols)))
+    if (!(d->w = bdc_huge_alloc(d->rows * d->cols * sizeof *d->w)))
         return out_of_memory(err, errlen);
     bench_random(d->w, d->rows * d->cols, bench_weight_seed(d->rows, d->cols));
     return 0;
@@ -509,9 +512,9 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
         for (uint64_t it = 0; it < n; it++) {
             const size_t win = next_winner(&x, H);
             float *col = d->column;
-            for (size_t r = 0; r < D; r++) col[r] = d->w[r * H + win];
+            bdc_column_gather(d->w, D, H, win, col);
             k->nudge(col, in->dense + i * D, D, &coef);
-            for (size_t r = 0; r < D; r++) d->w[r * H + win] = col[r];
+            bdc_column_scatter(d->w, D, H, win, col);
             k->nudge(d->b + win * C, d->a + (size_t)in->label[i] * C, C, &coef);
             if (++i == in->count)
                 i = 0;

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "fingerprint.h"
+#include "huge_alloc.h"
 #include "model.h"
 
 typedef struct bidir {
@@ -41,7 +43,8 @@ static bdc_model *create(const bdc_config *cfg, size_t dim, const bdc_kernels *k
     b->D = dim;
     b->H = cfg->hidden;
     b->C = BDC_CLASSES;
-    b->A = malloc(b->D * b->H * sizeof *b->A);
+    /* Huge pages: the column nudge touches a line in every row of A. */
+    b->A = bdc_huge_alloc(b->D * b->H * sizeof *b->A);
     b->B = malloc(b->H * b->C * sizeof *b->B);
     b->Bt = malloc(b->H * b->C * sizeof *b->Bt);
     b->h = malloc(b->H * sizeof *b->h);
@@ -107,9 +110,9 @@ static int train_step(bdc_model *m, const bdc_sample *s, uint64_t n)
 
     /* Column `win` of A is strided: gather, nudge, scatter (exact copies). */
     const bdc_nudge_coef cx = bdc_nudge_coef_make(lr, b->cfg.q_input, b->cfg.decay);
-    for (size_t i = 0; i < D; i++) b->column[i] = b->A[i * H + win];
+    bdc_column_gather(b->A, D, H, win, b->column);
     k->nudge(b->column, s->dense, D, &cx);
-    for (size_t i = 0; i < D; i++) b->A[i * H + win] = b->column[i];
+    bdc_column_scatter(b->A, D, H, win, b->column);
 
     memset(b->onehot, 0, sizeof b->onehot);
     b->onehot[s->label] = 1.0f;

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "column.h"
 #include "fingerprint.h"
+#include "huge_alloc.h"
 #include "model.h"
 
 typedef struct entangled {
@@ -43,7 +45,8 @@ static bdc_model *create(const bdc_config *cfg, size_t dim, const bdc_kernels *k
     t->D = dim;
     t->H = cfg->hidden;
     t->C = BDC_CLASSES;
-    t->A = malloc(t->D * t->H * sizeof *t->A);
+    /* Huge pages: the column nudge touches a line in every row of A. */
+    t->A = bdc_huge_alloc(t->D * t->H * sizeof *t->A);
     t->L = malloc(t->C * t->H * sizeof *t->L);
     t->Lt = malloc(t->C * t->H * sizeof *t->Lt);
     t->a = malloc(t->H * sizeof *t->a);
@@ -105,9 +108,9 @@ static int train_step(bdc_model *m, const bdc_sample *s, uint64_t n)
     const double lr = bdc_learning_rate(&t->cfg, n);
 
     const bdc_nudge_coef cx = bdc_nudge_coef_make(lr, t->cfg.q_input, t->cfg.decay);
-    for (size_t i = 0; i < D; i++) t->column[i] = t->A[i * H + win];
+    bdc_column_gather(t->A, D, H, win, t->column);
     k->nudge(t->column, s->dense, D, &cx);
-    for (size_t i = 0; i < D; i++) t->A[i * H + win] = t->column[i];
+    bdc_column_scatter(t->A, D, H, win, t->column);
 
     memset(t->onehot, 0, sizeof t->onehot);
     t->onehot[s->label] = 1.0f;

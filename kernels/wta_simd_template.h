@@ -39,12 +39,43 @@
 
 /* --- activate_sparse ----------------------------------------------------- */
 
+/* How many non-zero inputs ahead a tile pass prefetches its part of the
+ * row.  A pass reads a few lines from each of ~150-350 scattered rows,
+ * too many short streams for the hardware prefetchers, so without it
+ * every row's first touch waits for L3 (docs/kernels.md). */
+#define PREFETCH_ROWS_AHEAD 8
+
+/* Adds row * x to the accumulators: vector v of the row is at v*W, except
+ * the last, which is at `last`. */
+static inline __attribute__((always_inline)) void
+tile_add_row(V *acc, V x, const float *row, size_t last, const int nvec)
+{
+#pragma GCC unroll 8
+    for (int v = 0; v < nvec; v++) {
+        const size_t at = v == nvec - 1 ? last : (size_t)v * W;
+        acc[v] = V_ADD(acc[v], V_MUL(x, V_LOAD(row + at)));
+    }
+}
+
+/* A hint to load the cache lines of row[0 .. nvec*W) (which may reach a
+ * little past the tile, or past the matrix: a prefetch never faults, and
+ * the address is formed as an integer so no pointer leaves its array). */
+static inline __attribute__((always_inline)) void
+tile_prefetch_row(const float *row, const int nvec)
+{
+    const uintptr_t at = (uintptr_t)row;
+#pragma GCC unroll 8
+    for (int b = 0; b < nvec * W * (int)sizeof(float); b += 64)
+        __builtin_prefetch((const void *)(at + (uintptr_t)b), 0, 3);
+}
+
 /* One pass over the non-zero inputs for `nvec` vectors of outputs, starting
  * at w and out (already offset to the tile): vector v is at v*W, except the
  * last, which is at `last` (in the rest of a row it overlaps its neighbour
  * instead of reading past n; the outputs it shares are computed by the same
  * operations, so they get the same bits).  `nvec` is a constant after
- * inlining, so the accumulators live in registers. */
+ * inlining, so the accumulators live in registers.  The inputs come in
+ * order; only the prefetches look ahead. */
 static inline __attribute__((always_inline)) void
 activate_tile(const uint32_t *idx, const float *val, size_t nnz, const float *w,
               size_t ldw, float *out, size_t last, const int nvec)
@@ -53,16 +84,16 @@ activate_tile(const uint32_t *idx, const float *val, size_t nnz, const float *w,
 #pragma GCC unroll 8
     for (int v = 0; v < nvec; v++)
         acc[v] = V_ZERO();
-    for (size_t k = 0; k < nnz; k++) {
-        const V x = V_SET1(val[k]);
-        const float *row = w + (size_t)idx[k] * ldw;
-#pragma GCC unroll 8
-        for (int v = 0; v < nvec; v++) {
-            const size_t at = v == nvec - 1 ? last : (size_t)v * W;
-            const V term = V_MUL(x, V_LOAD(row + at));
-            acc[v] = V_ADD(acc[v], term);
+    size_t k = 0;
+    /* Two loops rather than a test per input: the second has nothing left
+     * to prefetch. */
+    if (nnz > PREFETCH_ROWS_AHEAD)
+        for (; k < nnz - PREFETCH_ROWS_AHEAD; k++) {
+            tile_prefetch_row(w + (size_t)idx[k + PREFETCH_ROWS_AHEAD] * ldw, nvec);
+            tile_add_row(acc, V_SET1(val[k]), w + (size_t)idx[k] * ldw, last, nvec);
         }
-    }
+    for (; k < nnz; k++)
+        tile_add_row(acc, V_SET1(val[k]), w + (size_t)idx[k] * ldw, last, nvec);
 #pragma GCC unroll 8
     for (int v = 0; v < nvec; v++)
         V_STORE(out + (v == nvec - 1 ? last : (size_t)v * W), acc[v]);

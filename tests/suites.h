@@ -33,7 +33,8 @@
     X(fuzz_corpus)            \
     X(robustness)             \
     X(edges)                  \
-    X(engine)
+    X(engine)                 \
+    X(column)
 
 #ifdef BDC_TEST_KERNELS_ONLY
 #define BDC_TEST_SUITES(X) BDC_KERNEL_SUITES(X)

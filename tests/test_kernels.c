@@ -265,6 +265,27 @@ START_TEST(activate_layers)
 }
 END_TEST
 
+/* Every count of non-zero inputs from 0 to 40: the tile passes prefetch
+ * rows a few inputs ahead and run the last few without, so short inputs
+ * take only the second loop and longer ones both, split at each count. */
+START_TEST(activate_input_counts)
+{
+    const bdc_family *f = family_or_skip(_i);
+    if (!f) return;
+    rng r = {4};
+    const size_t lengths[] = {7, 64, 70, 130};
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)
+        for (size_t nnz = 0; nnz <= 40; nnz++) {
+            const size_t n = lengths[li];
+            /* All 60 rows listed, then cut to the first nnz. */
+            sparse_input in = make_input(60, 1.0, 0, mixed, &r);
+            in.nnz = nnz;
+            check_activate(f, 60, n, n + 3, 0, &in, mixed, &r);
+            free_input(&in, 0);
+        }
+}
+END_TEST
+
 /* ---- grelu ------------------------------------------------------------ */
 
 enum { GRELU_KINDS = 14 };
@@ -666,6 +687,7 @@ Suite *bdc_suite_kernels(void)
         tcase_add_loop_test(tc, activate_lengths, at, at + 1);
         tcase_add_loop_test(tc, activate_edges, at, at + 1);
         tcase_add_loop_test(tc, activate_layers, at, at + 1);
+        tcase_add_loop_test(tc, activate_input_counts, at, at + 1);
         tcase_add_loop_test(tc, grelu_lengths, at, at + 1);
         tcase_add_loop_test(tc, grelu_layers, at, at + 1);
         tcase_add_loop_test(tc, winner_lengths, at, at + 1);
