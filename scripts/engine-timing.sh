@@ -3,7 +3,7 @@
 # five timed runs of `bdc train --model bidir` (training and test), their
 # median, and the sustained rate of executed multiply-adds against the
 # machine's peak for separate multiply and add (the roofline probe of
-# bench/, one core at a time, summed over the cores used).
+# bench/, run on every core used at the same time, summed).
 #
 # usage: scripts/engine-timing.sh OUT.csv [THREADS] [REPEATS] [-- extra bdc train flags]
 #   THREADS  default: every core bdc may use;  REPEATS  default 5
@@ -29,17 +29,27 @@ make -s bdc build/release/bdc-bench >/dev/null
 [ -n "$threads" ] || threads=$(./bdc info --json | python3 -c \
     'import json,sys; m=json.load(sys.stdin)["machine"]; print(m.get("cores_allowed") or m["cores"])')
 
-# The peak: the best separate multiply-and-add rate of each core used
-# (FLOP/s; a multiply-add is two FLOPs).
-peak_flops=0
+# The peak: the separate multiply-and-add probe of bench/ on every core used
+# at once (FLOP/s summed; a multiply-add is two FLOPs).  At once, because a
+# core runs slower while the others are busy too, as they are in training.
+probes=$(mktemp -d)
 core=0
 while [ "$core" -lt "$threads" ]; do
-    f=$(BDC_BENCH_CORE=$core build/release/bdc-bench --benchmark_filter='^roofline/mul_add' \
-          --benchmark_format=json 2>/dev/null |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["context"]["roofline_mul_add_gflops"])')
-    peak_flops=$(python3 -c "print($peak_flops + $f * 1e9)")
+    BDC_BENCH_CORE=$core build/release/bdc-bench --benchmark_filter='^roofline/mul_add' \
+        --benchmark_min_time=1 --benchmark_format=json > "$probes/core$core.json" 2>/dev/null &
     core=$((core + 1))
 done
+wait
+peak_flops=$(python3 - "$probes" <<'EOF_PEAK'
+import glob, json, sys
+total = 0.0
+for path in glob.glob(sys.argv[1] + "/core*.json"):
+    runs = json.load(open(path))["benchmarks"]
+    total += max(b["FLOPS"] for b in runs if b["run_name"].startswith("roofline/mul_add"))
+print(total)
+EOF_PEAK
+)
+rm -rf "$probes"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
