@@ -50,6 +50,7 @@ void bdc_engine_destroy(bdc_engine *e)
         free_rows(&e->rows[i]);
     }
     free(e->touched);
+    free(e->norm_cache); free(e->norm_stamp);
     free(e->prev); free(e->cur); free(e->prev_of); free(e->cur_of);
     free(e->stale); free(e->redo_offset); free(e->redo_neuron); free(e->redo_sum);
     free(e->dense[0]); free(e->dense[1]); free(e->h_dense);
@@ -273,6 +274,32 @@ void bdc_engine_set_progress(bdc_engine *e, bdc_engine_progress *fn, void *ctx)
     e->progress_ctx = ctx;
 }
 
+/* Arms the norm cache for a training call on `set` (a new stamp makes
+ * every entry stale: the set may differ from the last call's).  Without
+ * room for it, norms are computed each time (the same numbers). */
+static void arm_norms(bdc_engine *e, const bdc_samples *set)
+{
+    e->norm_set = NULL;
+    if (e->norm_cap < set->count) {
+        free(e->norm_cache);
+        free(e->norm_stamp);
+        e->norm_cache = malloc(set->count * sizeof *e->norm_cache);
+        e->norm_stamp = calloc(set->count, sizeof *e->norm_stamp);
+        const size_t old = e->norm_cap;
+        e->norm_cap = e->norm_cache && e->norm_stamp ? set->count : 0;
+        e->norm_call = 0;
+        e->train_cost.memory_bytes += (e->norm_cap - old) *
+                                      (sizeof *e->norm_cache + sizeof *e->norm_stamp);
+        if (!e->norm_cap)
+            return;
+    }
+    if (++e->norm_call == 0) { /* the stamps wrapped: forget them all */
+        memset(e->norm_stamp, 0, e->norm_cap * sizeof *e->norm_stamp);
+        e->norm_call = 1;
+    }
+    e->norm_set = set;
+}
+
 uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t n,
                           uint64_t count)
 {
@@ -282,6 +309,7 @@ uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t n,
     const float amax = set_amax(set, &negative);
     prepare_bound(e, amax, negative);
     settle_all(e);
+    arm_norms(e, set);
     const size_t T = e->opts.block;
     const uint64_t blocks = (count + T - 1) / T;
     uint64_t correct = 0;
@@ -323,6 +351,7 @@ uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t n,
     }
     e->stats.phase_seconds += bdc_now() - t0;
     e->stats.step_seconds += step_seconds;
+    e->norm_set = NULL;
     settle_all(e);
     return correct;
 }
@@ -352,7 +381,7 @@ uint64_t bdc_engine_test(bdc_engine *e, const bdc_samples *set)
         for (size_t first = 0; first < set->count; first += T) {
             const size_t n = set->count - first < T ? set->count - first : T;
 #pragma omp single
-            bdc_engine_plan_block(e, b, set, first, n);
+            bdc_engine_plan_test_block(e, b, set, first, n);
 #pragma omp for schedule(dynamic, 1)
             for (size_t g = 0; g < e->groups; g++)
                 bdc_engine_forward_group(e, b, NULL, g);
