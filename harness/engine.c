@@ -53,7 +53,7 @@ void bdc_engine_destroy(bdc_engine *e)
     free(e->norm_cache); free(e->norm_stamp);
     free(e->prev); free(e->cur); free(e->prev_of); free(e->cur_of);
     free(e->stale); free(e->redo_offset); free(e->redo_neuron); free(e->redo_sum);
-    free(e->dense[0]); free(e->dense[1]); free(e->h_dense);
+    free(e->dense[0]); free(e->dense[1]);
     if (e->scratch)
         for (unsigned i = 0; i < e->opts.threads; i++) {
             free(e->scratch[i].cand); free(e->scratch[i].h);
@@ -164,10 +164,9 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     e->redo_sum = malloc(2 * T * sizeof *e->redo_sum);
     e->dense[0] = calloc(D, sizeof *e->dense[0]);
     e->dense[1] = calloc(D, sizeof *e->dense[1]);
-    e->h_dense = calloc(H, sizeof *e->h_dense);
     e->scratch = calloc(e->opts.threads, sizeof *e->scratch);
     ok = ok && e->touched && e->prev && e->cur && e->prev_of && e->cur_of && e->stale &&
-         e->redo_offset && e->redo_neuron && e->redo_sum && e->dense[0] && e->dense[1] && e->h_dense &&
+         e->redo_offset && e->redo_neuron && e->redo_sum && e->dense[0] && e->dense[1] &&
          e->scratch;
     for (unsigned i = 0; ok && i < e->opts.threads; i++) {
         engine_scratch *sc = &e->scratch[i];
@@ -196,7 +195,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     const size_t bytes = (H * D + Hp * D + C * H + LABEL_STRIDE * H) * 4 + 2 * block_bytes +
                          2 * (T * 4 + T * D * 4 + (e->groups + 1) * 8) + D +
                          2 * T * sizeof(engine_dirty) + 2 * H * 4 + 2 * T * 24 +
-                         2 * D * 4 + H * 4 + e->opts.threads * 2 * H * 4 +
+                         2 * D * 4 + e->opts.threads * 2 * H * 4 +
                          BDC_CLASSES * 3 * H * 4;
     e->train_cost.memory_bytes = e->infer_cost.memory_bytes = bytes;
 

@@ -134,7 +134,6 @@ struct bdc_engine {
     bdc_nudge_coef pending_coef;
     const engine_block *pending_block;
     size_t pending_t;
-    float *h_dense;         /* H zeros: one step's h, for the winner */
     engine_label_grelu label_grelu[BDC_CLASSES];
 
     int prune;              /* the bound holds for this configuration */
