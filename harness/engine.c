@@ -50,9 +50,10 @@ void bdc_engine_destroy(bdc_engine *e)
         free_rows(&e->rows[i]);
     }
     free(e->touched);
+    free(e->norm_cache); free(e->norm_stamp);
     free(e->prev); free(e->cur); free(e->prev_of); free(e->cur_of);
     free(e->stale); free(e->redo_offset); free(e->redo_neuron); free(e->redo_sum);
-    free(e->dense[0]); free(e->dense[1]); free(e->h_dense);
+    free(e->dense[0]); free(e->dense[1]);
     if (e->scratch)
         for (unsigned i = 0; i < e->opts.threads; i++) {
             free(e->scratch[i].cand); free(e->scratch[i].h);
@@ -163,10 +164,9 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     e->redo_sum = malloc(2 * T * sizeof *e->redo_sum);
     e->dense[0] = calloc(D, sizeof *e->dense[0]);
     e->dense[1] = calloc(D, sizeof *e->dense[1]);
-    e->h_dense = calloc(H, sizeof *e->h_dense);
     e->scratch = calloc(e->opts.threads, sizeof *e->scratch);
     ok = ok && e->touched && e->prev && e->cur && e->prev_of && e->cur_of && e->stale &&
-         e->redo_offset && e->redo_neuron && e->redo_sum && e->dense[0] && e->dense[1] && e->h_dense &&
+         e->redo_offset && e->redo_neuron && e->redo_sum && e->dense[0] && e->dense[1] &&
          e->scratch;
     for (unsigned i = 0; ok && i < e->opts.threads; i++) {
         engine_scratch *sc = &e->scratch[i];
@@ -195,7 +195,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     const size_t bytes = (H * D + Hp * D + C * H + LABEL_STRIDE * H) * 4 + 2 * block_bytes +
                          2 * (T * 4 + T * D * 4 + (e->groups + 1) * 8) + D +
                          2 * T * sizeof(engine_dirty) + 2 * H * 4 + 2 * T * 24 +
-                         2 * D * 4 + H * 4 + e->opts.threads * 2 * H * 4 +
+                         2 * D * 4 + e->opts.threads * 2 * H * 4 +
                          BDC_CLASSES * 3 * H * 4;
     e->train_cost.memory_bytes = e->infer_cost.memory_bytes = bytes;
 
@@ -273,6 +273,32 @@ void bdc_engine_set_progress(bdc_engine *e, bdc_engine_progress *fn, void *ctx)
     e->progress_ctx = ctx;
 }
 
+/* Arms the norm cache for a training call on `set` (a new stamp makes
+ * every entry stale: the set may differ from the last call's).  Without
+ * room for it, norms are computed each time (the same numbers). */
+static void arm_norms(bdc_engine *e, const bdc_samples *set)
+{
+    e->norm_set = NULL;
+    if (e->norm_cap < set->count) {
+        free(e->norm_cache);
+        free(e->norm_stamp);
+        e->norm_cache = malloc(set->count * sizeof *e->norm_cache);
+        e->norm_stamp = calloc(set->count, sizeof *e->norm_stamp);
+        const size_t old = e->norm_cap;
+        e->norm_cap = e->norm_cache && e->norm_stamp ? set->count : 0;
+        e->norm_call = 0;
+        e->train_cost.memory_bytes += (e->norm_cap - old) *
+                                      (sizeof *e->norm_cache + sizeof *e->norm_stamp);
+        if (!e->norm_cap)
+            return;
+    }
+    if (++e->norm_call == 0) { /* the stamps wrapped: forget them all */
+        memset(e->norm_stamp, 0, e->norm_cap * sizeof *e->norm_stamp);
+        e->norm_call = 1;
+    }
+    e->norm_set = set;
+}
+
 uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t n,
                           uint64_t count)
 {
@@ -282,6 +308,7 @@ uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t n,
     const float amax = set_amax(set, &negative);
     prepare_bound(e, amax, negative);
     settle_all(e);
+    arm_norms(e, set);
     const size_t T = e->opts.block;
     const uint64_t blocks = (count + T - 1) / T;
     uint64_t correct = 0;
@@ -323,6 +350,7 @@ uint64_t bdc_engine_train(bdc_engine *e, const bdc_samples *set, uint64_t n,
     }
     e->stats.phase_seconds += bdc_now() - t0;
     e->stats.step_seconds += step_seconds;
+    e->norm_set = NULL;
     settle_all(e);
     return correct;
 }
@@ -352,7 +380,7 @@ uint64_t bdc_engine_test(bdc_engine *e, const bdc_samples *set)
         for (size_t first = 0; first < set->count; first += T) {
             const size_t n = set->count - first < T ? set->count - first : T;
 #pragma omp single
-            bdc_engine_plan_block(e, b, set, first, n);
+            bdc_engine_plan_test_block(e, b, set, first, n);
 #pragma omp for schedule(dynamic, 1)
             for (size_t g = 0; g < e->groups; g++)
                 bdc_engine_forward_group(e, b, NULL, g);

@@ -106,6 +106,14 @@ struct bdc_engine {
     engine_block block[2];
     engine_rows rows[2];
     uint8_t *touched;       /* D, for planning */
+    /* The norms of the training set's samples, each computed the first
+     * time a training call plans it: a sample's norm never changes.  An
+     * entry is current when its stamp is the call's. */
+    const bdc_samples *norm_set; /* the set of the current training call */
+    double *norm_cache;     /* norm_cap */
+    uint32_t *norm_stamp;   /* norm_cap */
+    size_t norm_cap;
+    uint32_t norm_call;     /* stamp of the current training call */
 
     /* The neurons nudged in the previous block and in the current one. */
     engine_dirty *prev, *cur; /* block each */
@@ -126,7 +134,6 @@ struct bdc_engine {
     bdc_nudge_coef pending_coef;
     const engine_block *pending_block;
     size_t pending_t;
-    float *h_dense;         /* H zeros: one step's h, for the winner */
     engine_label_grelu label_grelu[BDC_CLASSES];
 
     int prune;              /* the bound holds for this configuration */
@@ -144,6 +151,11 @@ struct bdc_engine {
  * them, into b and cuts their inputs into chunks. */
 void bdc_engine_plan_block(bdc_engine *e, engine_block *b, const bdc_samples *set,
                            uint64_t first, size_t n);
+
+/* engine_plan.c: the same for a test, without the norms (a test never
+ * nudges). */
+void bdc_engine_plan_test_block(bdc_engine *e, engine_block *b, const bdc_samples *set,
+                                uint64_t first, size_t n);
 
 /* engine_plan.c: the block of the one sample s, step (or index) n. */
 void bdc_engine_plan_sample(bdc_engine *e, engine_block *b, const bdc_sample *s, uint64_t n);

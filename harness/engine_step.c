@@ -242,28 +242,40 @@ static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float
 }
 
 /* The winner: the first index of the maximum of alpha*h + beta*e over all
- * H neurons, h and e given dense (zero outside their candidate lists).
- * Outside both lists the score is alpha*0 + beta*0 = +0.0f (alpha, beta
- * >= 0), which never beats neuron 0's, so the lists are all that need
- * visiting; among equal scores the smallest index wins, as in the spec's
- * scan from neuron 0 upward. */
-static size_t winner(const bdc_engine *e, const uint32_t *hc, size_t nh,
-                     const uint32_t *ec, size_t ne, const float *ev)
+ * H neurons, h and e zero outside their candidate lists (e also given
+ * dense).  Outside both lists the score is alpha*0 + beta*0 = +0.0f
+ * (alpha, beta >= 0), which never beats neuron 0's, so the lists are all
+ * that need visiting; among equal scores the smallest index wins, as in
+ * the spec's scan from neuron 0 upward.
+ *
+ * The h list is scanned first, with its scores complete.  Both lists are
+ * ascending, so there a tie never wins (best is neuron 0 or an earlier
+ * candidate).  The e list is then scored with h = +0: a neuron listed only
+ * there has h = +0; one listed in both already had its true score, which
+ * is not below this one (alpha*h >= +0 and adding is monotonic), so it
+ * cannot win now where it did not then, nor displace a tie of a smaller
+ * index. */
+static size_t winner(const bdc_engine *e, const uint32_t *hc, const float *hv, size_t nh,
+                     const uint32_t *ec, const float *evl, size_t ne, const float *ev)
 {
     const float alpha = (float)e->cfg.alpha, beta = (float)e->cfg.beta;
-    const float *h = e->h_dense;
     size_t best = 0;
-    float best_score = alpha * h[0] + beta * ev[0];
-    for (int list = 0; list < 2; list++) {
-        const uint32_t *c = list ? ec : hc;
-        const size_t n = list ? ne : nh;
-        for (size_t i = 0; i < n; i++) {
-            const uint32_t j = c[i];
-            const float score = alpha * h[j] + beta * ev[j];
-            if (score > best_score || (score == best_score && j < best)) {
-                best_score = score;
-                best = j;
-            }
+    const float h0 = nh && hc[0] == 0 ? hv[0] : 0.0f;
+    float best_score = alpha * h0 + beta * ev[0];
+    for (size_t i = 0; i < nh; i++) {
+        const float score = alpha * hv[i] + beta * ev[hc[i]];
+        if (score > best_score) {
+            best_score = score;
+            best = hc[i];
+        }
+    }
+    const float none = alpha * 0.0f;
+    for (size_t i = 0; i < ne; i++) {
+        const uint32_t j = ec[i];
+        const float score = none + beta * evl[i];
+        if (score > best_score || (score == best_score && j < best)) {
+            best_score = score;
+            best = j;
         }
     }
     return best;
@@ -294,9 +306,7 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
 
     if (e->pending)
         apply_pending(e);
-    for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = sc->h[i];
-    const size_t win = winner(e, sc->cand, nh, ecand, ne, lg->dense);
-    for (size_t i = 0; i < nh; i++) e->h_dense[sc->cand[i]] = 0.0f;
+    const size_t win = winner(e, sc->cand, sc->h, nh, ecand, lg->e, ne, lg->dense);
 
     /* The nudges: the winner's label weights toward the one-hot label now,
      * its image weights toward the sample during the next step. */
