@@ -78,7 +78,8 @@ struct ecase_data {
     float *label_e[C];    /* per class: the label side's GReLU, as a list */
     uint32_t *label_cand[C];
     size_t label_count[C];
-    float *h, *hd, *ed;   /* a sample's GReLU values; dense h and e (H zeros) */
+    float *label_dense[C]; /* and dense (H, zero outside the list) */
+    float *h;             /* a sample's GReLU values */
     uint32_t *cand;
     float *dense[2];      /* D zeros each: a step's image, dense */
     size_t *offsets;      /* dot_rows: per sample, DOT_ROWS row offsets */
@@ -146,7 +147,7 @@ static void release(ecase_data *d)
     d->nblocks = 0;
     bdc_engine_destroy(d->e);
     d->e = NULL;
-    float **all[] = {&d->neurons0, &d->label0, &d->h, &d->hd, &d->ed, &d->dense[0],
+    float **all[] = {&d->neurons0, &d->label0, &d->h, &d->dense[0],
                      &d->dense[1], &d->v, &d->out};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
@@ -155,8 +156,10 @@ static void release(ecase_data *d)
     for (size_t c = 0; c < C; c++) {
         free(d->label_e[c]);
         free(d->label_cand[c]);
+        free(d->label_dense[c]);
         d->label_e[c] = NULL;
         d->label_cand[c] = NULL;
+        d->label_dense[c] = NULL;
     }
     free(d->cand); free(d->offsets); free(d->per_sample); free(d->idx);
     d->cand = NULL;
@@ -227,19 +230,23 @@ static int keep_plan(const bdc_engine *e, planned *p)
 }
 
 /* The label side's GReLU of one row, kept as the engine keeps it: the
- * neurons above its threshold and their values (engine_step.c). */
+ * neurons above its threshold and their values, and the same dense
+ * (engine_step.c). */
 static int label_list(ecase_data *d, size_t c)
 {
     const bdc_engine_kernels *ek = bdc_family_scalar.engine;
     const float *row = d->e->label_w + c * d->H;
     if (!(d->label_cand[c] = malloc(d->H * sizeof *d->label_cand[c])) ||
-        !(d->label_e[c] = malloc(d->H * sizeof *d->label_e[c])))
+        !(d->label_e[c] = malloc(d->H * sizeof *d->label_e[c])) ||
+        !(d->label_dense[c] = calloc(d->H, sizeof *d->label_dense[c])))
         return -1;
     int nan;
     const float m = ek->max_scan(row, d->H, &nan);
     const float t = (float)(0.95 * (double)m);
     d->label_count[c] = ek->above(row, d->H, t, d->label_cand[c]);
     ek->grelu_at(row, d->label_cand[c], d->label_count[c], t, m - t, d->label_e[c]);
+    for (size_t i = 0; i < d->label_count[c]; i++)
+        d->label_dense[c][d->label_cand[c][i]] = d->label_e[c][i];
     return 0;
 }
 
@@ -299,7 +306,6 @@ static int prepare_layer(ecase_data *d, char *err, size_t errlen)
         if (label_list(d, c))
             return out_of_memory(err, errlen);
     if (!(d->h = malloc(H * sizeof *d->h)) || !(d->cand = malloc(H * sizeof *d->cand)) ||
-        !(d->hd = calloc(H, sizeof *d->hd)) || !(d->ed = calloc(H, sizeof *d->ed)) ||
         !(d->dense[0] = calloc(D, sizeof *d->dense[0])) ||
         !(d->dense[1] = calloc(D, sizeof *d->dense[1])))
         return out_of_memory(err, errlen);
@@ -562,33 +568,10 @@ static size_t grelu_sparse(const bdc_engine_kernels *ek, const float *v, size_t 
     return count;
 }
 
-/* The winner over the two candidate lists, as the engine's steps find it
- * (engine_step.c): the first maximum of alpha*h + beta*e, h and e dense
- * and zero outside their lists. */
-static size_t list_winner(const float *h, const float *ev, float alpha, float beta,
-                          const uint32_t *hc, size_t nh, const uint32_t *ec, size_t ne)
-{
-    size_t best = 0;
-    float best_score = alpha * h[0] + beta * ev[0];
-    for (int list = 0; list < 2; list++) {
-        const uint32_t *c = list ? ec : hc;
-        const size_t n = list ? ne : nh;
-        for (size_t i = 0; i < n; i++) {
-            const uint32_t j = c[i];
-            const float score = alpha * h[j] + beta * ev[j];
-            if (score > best_score || (score == best_score && j < best)) {
-                best_score = score;
-                best = j;
-            }
-        }
-    }
-    return best;
-}
-
 /* The blocked max-activation search of one block: the engine's forward
  * of every group (bdc_engine_forward_group, every chunk), then per sample
- * the maximum, the sparse GReLU and the winner against its label's
- * GReLU list.  No nudge happens, so no neuron needs settling. */
+ * the maximum, the sparse GReLU and the engine's winner against its
+ * label's GReLU list.  No nudge happens, so no neuron needs settling. */
 static void run_blocked_search(bdc_bench_state *s, const bdc_family *f, ecase_data *d,
                                bdc_traffic *t, double *items, char *note, size_t len)
 {
@@ -596,7 +579,6 @@ static void run_blocked_search(bdc_bench_state *s, const bdc_family *f, ecase_da
     const bdc_engine_kernels *ek = f->engine;
     e->ek = ek; /* the engine made for the shape runs this family's kernels */
     const size_t H = d->H;
-    const float alpha = (float)e->cfg.alpha, beta = (float)e->cfg.beta;
     size_t blk = 0, sum = 0;
     uint64_t lists = 0, nh_all = 0;
     for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
@@ -613,11 +595,8 @@ static void run_blocked_search(bdc_bench_state *s, const bdc_family *f, ecase_da
                 const uint32_t *ec = d->label_cand[label];
                 const float *ev = d->label_e[label];
                 const size_t ne = d->label_count[label];
-                for (size_t i = 0; i < nh; i++) d->hd[d->cand[i]] = d->h[i];
-                for (size_t i = 0; i < ne; i++) d->ed[ec[i]] = ev[i];
-                sum += list_winner(d->hd, d->ed, alpha, beta, d->cand, nh, ec, ne);
-                for (size_t i = 0; i < nh; i++) d->hd[d->cand[i]] = 0.0f;
-                for (size_t i = 0; i < ne; i++) d->ed[ec[i]] = 0.0f;
+                sum += bdc_engine_winner(e, d->cand, d->h, nh, ec, ev, ne,
+                                         d->label_dense[label]);
                 nh_all += nh;
                 lists += nh + ne;
             }
@@ -653,10 +632,11 @@ static void run_blocked_search(bdc_bench_state *s, const bdc_family *f, ecase_da
      * and a comparison per winner candidate */
     t->flops = 2 * entries_all * (double)H + 2 * samples * (double)H +
                3 * (double)nh_all + 4 * (double)lists;
-    /* the candidate lists written, the label lists read, the dense h and e
-     * set, read and cleared: small, in L1 */
-    t->written[BDC_LEVEL_L1] += 8 * (double)nh_all + 8 * (double)lists;
-    t->read[BDC_LEVEL_L1] += 8 * (double)lists;
+    /* small, in L1: the forward candidate list written (indices and
+     * values); the winner reads both lists and, for each forward
+     * candidate, the label side's dense value */
+    t->written[BDC_LEVEL_L1] += 8 * (double)nh_all;
+    t->read[BDC_LEVEL_L1] += 8 * (double)lists + 4 * (double)nh_all;
     *items = samples;
     if (samples > 0)
         snprintf(note, len, ", block %zu, nnz %.1f, %.1f above", e->opts.block,

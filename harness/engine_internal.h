@@ -174,6 +174,13 @@ void bdc_engine_sync_panels(bdc_engine *e);
  * returns the class it predicted before learning. */
 int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t);
 
+/* engine_step.c: the spec's winner over the two candidate lists: the
+ * forward GReLU's (hc, hv: nh neurons ascending, their values) and the
+ * label side's (ec, evl: ne, the same), with ev the label side dense (H
+ * floats, zero outside its list). */
+size_t bdc_engine_winner(const bdc_engine *e, const uint32_t *hc, const float *hv, size_t nh,
+                         const uint32_t *ec, const float *evl, size_t ne, const float *ev);
+
 /* engine_step.c: after the last step of a block: its nudged neurons' rows
  * go to `out`, and they become the previous block's. */
 void bdc_engine_end_block(bdc_engine *e, engine_rows *out);

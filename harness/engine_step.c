@@ -255,8 +255,8 @@ static void label_moved(bdc_engine *e, size_t c, uint32_t k, float before, float
  * is not below this one (alpha*h >= +0 and adding is monotonic), so it
  * cannot win now where it did not then, nor displace a tie of a smaller
  * index. */
-static size_t winner(const bdc_engine *e, const uint32_t *hc, const float *hv, size_t nh,
-                     const uint32_t *ec, const float *evl, size_t ne, const float *ev)
+size_t bdc_engine_winner(const bdc_engine *e, const uint32_t *hc, const float *hv, size_t nh,
+                         const uint32_t *ec, const float *evl, size_t ne, const float *ev)
 {
     const float alpha = (float)e->cfg.alpha, beta = (float)e->cfg.beta;
     size_t best = 0;
@@ -306,7 +306,7 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
 
     if (e->pending)
         apply_pending(e);
-    const size_t win = winner(e, sc->cand, sc->h, nh, ecand, lg->e, ne, lg->dense);
+    const size_t win = bdc_engine_winner(e, sc->cand, sc->h, nh, ecand, lg->e, ne, lg->dense);
 
     /* The nudges: the winner's label weights toward the one-hot label now,
      * its image weights toward the sample during the next step. */
