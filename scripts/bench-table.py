@@ -62,6 +62,61 @@ def row_time_us(b):
     return b["cpu_time"] * UNIT_TO_US.get(b.get("time_unit", "ns"), 1e-3)
 
 
+# The two steps of training the spec names, per path (the blocked engine,
+# the default, and the per-sample one), at the first layers of the
+# published models.
+STEPS = (("max-activation search", "blocked_search", "max_activation_search"),
+         ("weight nudge", "row_nudge", "weight_nudge"))
+PUBLISHED = (("784x1500", "bidir"), ("784x784", "entangled"), ("4433x1000", "binconv"))
+
+
+def steps_summary(report):
+    """Lines of a table: for each step, path and published layer, the
+    fastest family that runs natively here, its time and % of bound."""
+    rows = {}
+    for name, b in median_rows(report):
+        parts = name.split("/")
+        if len(parts) != 3 or b.get("error_occurred") or "emulated" in b.get("label", ""):
+            continue
+        op, shape, family = parts
+        best = rows.get((op, shape))
+        if best is None or row_time_us(b) < row_time_us(best[1]):
+            rows[(op, shape)] = (family, b)
+    if not rows:
+        return []
+    out = ["The spec's two training steps at the published models' first layers, "
+           "by the fastest native family (the rows come from the table below; "
+           "the blocked engine is the default, `--engine sample` the per-sample path):",
+           "",
+           "| step | path (benchmark) | model, layer | family | time (µs) | % of bound | bound |",
+           "|---|---|---|---|---:|---:|---|"]
+    for step, blocked, per_sample in STEPS:
+        for path, op in (("blocked", blocked), ("per-sample", per_sample)):
+            for shape, model in PUBLISHED:
+                if (op, shape) not in rows:
+                    continue
+                family, b = rows[(op, shape)]
+                if op == "blocked_search":  # a call is a block: per sample
+                    time = num(row_time_us(b) / samples_per_call(b)) + " per sample"
+                else:
+                    time = num(row_time_us(b))
+                pct = b.get("bound_pct")
+                out.append("| %s | %s (`%s`) | %s %s | %s | %s | %s | %s |" % (
+                    step, path, op, model, shape, family, time,
+                    num(pct, 2) if pct is not None else "",
+                    b.get("label", "").split(",")[0]))
+    out.append("")
+    return out
+
+
+def samples_per_call(b):
+    """Samples per call of a blocked_search row (its items are samples)."""
+    items = b.get("items_per_second", 0)
+    t = b.get("cpu_time", 0) * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}.get(
+        b.get("time_unit", "ns"), 1e-9)
+    return items * t if items > 0 and t > 0 else 1.0
+
+
 def table(report):
     ctx = report.get("context", {})
     out = []
@@ -83,6 +138,7 @@ def table(report):
                    ctx.get("roofline_mul_add_gflops", "?"),
                    ctx.get("roofline_fma_gflops", "?"), rates("read"), rates("write")))
     out.append("")
+    out.extend(steps_summary(report))
     out.append("| benchmark | shape | family | time (µs) | GB/s read | GB/s written "
                "| GFLOP/s | % of bound | level, bound, inputs |")
     out.append("|---|---|---|---:|---:|---:|---:|---:|---|")
