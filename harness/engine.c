@@ -29,6 +29,22 @@ static void *alloc_lines(size_t bytes)
     return aligned_alloc(64, (bytes + 63) / 64 * 64);
 }
 
+static void free_dirty(engine_dirty *l)
+{
+    free(l->neuron); free(l->a); free(l->b); free(l->c);
+}
+
+static int alloc_dirty(engine_dirty *l, size_t T)
+{
+    l->n = l->nshadow = 0;
+    l->cap = T;
+    l->neuron = malloc(T * sizeof *l->neuron);
+    l->a = malloc(T * sizeof *l->a);
+    l->b = malloc(T * sizeof *l->b);
+    l->c = malloc(T * sizeof *l->c);
+    return l->neuron && l->a && l->b && l->c;
+}
+
 static void free_block(engine_block *b)
 {
     free(b->idx); free(b->val); free(b->start); free(b->label); free(b->norm);
@@ -51,7 +67,8 @@ void bdc_engine_destroy(bdc_engine *e)
     }
     free(e->touched);
     free(e->norm_cache); free(e->norm_stamp);
-    free(e->prev); free(e->cur); free(e->prev_of); free(e->cur_of);
+    free_dirty(&e->prev); free_dirty(&e->cur);
+    free(e->prev_of); free(e->cur_of);
     free(e->stale); free(e->redo_offset); free(e->redo_neuron); free(e->redo_sum);
     free(e->dense[0]); free(e->dense[1]);
     if (e->scratch)
@@ -154,8 +171,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
         ok = ok && alloc_block(&e->block[i], T, D, Hp, e->max_chunks) &&
              alloc_rows(&e->rows[i], T, D, e->groups);
     e->touched = malloc(D);
-    e->prev = malloc(T * sizeof *e->prev);
-    e->cur = malloc(T * sizeof *e->cur);
+    ok = ok && alloc_dirty(&e->prev, T) && alloc_dirty(&e->cur, T);
     e->prev_of = calloc(H, sizeof *e->prev_of);
     e->cur_of = calloc(H, sizeof *e->cur_of);
     e->stale = malloc(2 * T * sizeof *e->stale);
@@ -165,7 +181,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     e->dense[0] = calloc(D, sizeof *e->dense[0]);
     e->dense[1] = calloc(D, sizeof *e->dense[1]);
     e->scratch = calloc(e->opts.threads, sizeof *e->scratch);
-    ok = ok && e->touched && e->prev && e->cur && e->prev_of && e->cur_of && e->stale &&
+    ok = ok && e->touched && e->prev_of && e->cur_of && e->stale &&
          e->redo_offset && e->redo_neuron && e->redo_sum && e->dense[0] && e->dense[1] &&
          e->scratch;
     for (unsigned i = 0; ok && i < e->opts.threads; i++) {
@@ -194,7 +210,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
                                T * chunks * 4 + T * Hp * 4;
     const size_t bytes = (H * D + Hp * D + C * H + LABEL_STRIDE * H) * 4 + 2 * block_bytes +
                          2 * (T * 4 + T * D * 4 + (e->groups + 1) * 8) + D +
-                         2 * T * sizeof(engine_dirty) + 2 * H * 4 + 2 * T * 24 +
+                         2 * T * (4 + 3 * 8) + 2 * H * 4 + 2 * T * 24 +
                          2 * D * 4 + e->opts.threads * 2 * H * 4 +
                          BDC_CLASSES * 3 * H * 4;
     e->train_cost.memory_bytes = e->infer_cost.memory_bytes = bytes;
@@ -262,9 +278,11 @@ static void bind_thread(void)
 static void settle_all(bdc_engine *e)
 {
     bdc_engine_sync_panels(e);
-    for (size_t d = 0; d < e->nprev; d++) e->prev_of[e->prev[d].neuron] = 0;
-    for (size_t d = 0; d < e->ncur; d++) e->cur_of[e->cur[d].neuron] = 0;
-    e->nprev = e->ncur = 0;
+    for (size_t d = 0; d < e->prev.n; d++) e->prev_of[e->prev.neuron[d]] = 0;
+    for (size_t d = 0; d < e->cur.n; d++) e->cur_of[e->cur.neuron[d]] = 0;
+    for (size_t d = e->cur.cap - e->cur.nshadow; d < e->cur.cap; d++)
+        e->cur_of[e->cur.neuron[d]] = 0;
+    e->prev.n = e->cur.n = e->cur.nshadow = 0;
 }
 
 void bdc_engine_set_progress(bdc_engine *e, bdc_engine_progress *fn, void *ctx)

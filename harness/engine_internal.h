@@ -49,13 +49,18 @@ typedef struct engine_bound {
     double a, b, c;
 } engine_bound;
 
-/* A neuron nudged since the forward sums of the block being stepped were
- * taken, in one block (the previous one or the current one). */
+/* The neurons nudged since the forward sums of the block being stepped
+ * were taken, in one block (the previous one or the current one), with
+ * the bound of every nudge each entry speaks for.  Structure of arrays: a
+ * step reads all the neurons, then all the bounds, in order.  Entries
+ * [0, n) are settled by the steps.  The current block's neurons that the
+ * previous block also lists (whose entry there speaks for them while
+ * stepping) are kept apart at the top, [cap - nshadow, cap), for the block
+ * after. */
 typedef struct engine_dirty {
-    uint32_t neuron;
-    int shadow;             /* also listed for the previous block, whose entry
-                               speaks for it */
-    engine_bound bound;     /* of every nudge it speaks for */
+    size_t n, nshadow, cap;
+    uint32_t *neuron;       /* cap each */
+    double *a, *b, *c;      /* the bound a * S + b * |x| + c (engine_bound) */
 } engine_dirty;
 
 /* The label side's GReLU of one class, kept from step to step: a step
@@ -116,8 +121,7 @@ struct bdc_engine {
     uint32_t norm_call;     /* stamp of the current training call */
 
     /* The neurons nudged in the previous block and in the current one. */
-    engine_dirty *prev, *cur; /* block each */
-    size_t nprev, ncur;
+    engine_dirty prev, cur;  /* capacity block each */
     uint32_t *prev_of, *cur_of; /* H: 1 + index in prev / cur, 0 when absent */
 
     /* Room for one step. */
@@ -210,9 +214,15 @@ double bdc_engine_bound_eps(size_t D);
 
 /* The bound r on a sum that was at most `before`, for a sample of norm
  * `norm`. */
+static inline double bdc_engine_bound_abc(double a, double b, double c, double before,
+                                          double norm)
+{
+    return a * before + b * norm + c;
+}
+
 static inline double bdc_engine_bound(const engine_bound *r, double before, double norm)
 {
-    return r->a * before + r->b * norm + r->c;
+    return bdc_engine_bound_abc(r->a, r->b, r->c, before, norm);
 }
 
 #endif

@@ -74,24 +74,41 @@ static void apply_pending(bdc_engine *e)
     e->pending = 0;
 }
 
-/* Settles one list of nudged neurons for sample t, whose stale sums were
- * set aside in `stale` (and replaced in s by -INFINITY, which no maximum
- * and no GReLU output can see): those whose bound is below `threshold`
- * (0: no pruning) stay so, the others are queued for recomputation.  A
- * shadow entry's neuron is settled by its entry of the previous block. */
-static void settle(bdc_engine *e, const engine_dirty *list, size_t n, const float *stale,
+/* Settles the entries of one list of nudged neurons for sample t, whose
+ * stale sums were set aside in `stale` (and replaced in s by -INFINITY,
+ * which no maximum and no GReLU output can see): those whose bound is
+ * below `threshold` (0: no pruning) stay so, the others are queued for
+ * recomputation.  Without branches: nearly every entry is pruned, but
+ * which ones is not predictable. */
+static void settle(bdc_engine *e, const engine_dirty *l, const float *stale,
                    double threshold, double norm, size_t *nredo)
 {
-    for (size_t d = 0; d < n; d++) {
-        const engine_dirty *r = &list[d];
-        if (r->shadow)
-            continue;
-        if (threshold > 0.0 && bdc_engine_bound(&r->bound, stale[d], norm) < threshold) {
-            e->stats.pruned++;
-            continue;
+    const size_t n = l->n;
+    const uint32_t *restrict neuron = l->neuron;
+    uint32_t *restrict redo = e->redo_neuron;
+    size_t r = *nredo;
+    if (threshold > 0.0) {
+        const double *restrict a = l->a, *restrict b = l->b, *restrict c = l->c;
+        for (size_t d = 0; d < n; d++) {
+            redo[r] = neuron[d];
+            r += !(bdc_engine_bound_abc(a[d], b[d], c[d], stale[d], norm) < threshold);
         }
-        e->redo_neuron[*nredo] = r->neuron;
-        e->redo_offset[(*nredo)++] = (size_t)r->neuron * e->D;
+    } else {
+        for (size_t d = 0; d < n; d++)
+            redo[r++] = neuron[d];
+    }
+    e->stats.pruned += n - (r - *nredo);
+    *nredo = r;
+}
+
+/* The stale sums of one list's neurons set aside, -INFINITY in their
+ * place. */
+static void set_aside(const engine_dirty *l, float *restrict s, float *restrict stale)
+{
+    const uint32_t *restrict neuron = l->neuron;
+    for (size_t d = 0; d < l->n; d++) {
+        stale[d] = s[neuron[d]];
+        s[neuron[d]] = -INFINITY;
     }
 }
 
@@ -102,15 +119,9 @@ static void settle(bdc_engine *e, const engine_dirty *list, size_t n, const floa
  * Returns max(s) over all neurons and sets *nan as max_scan does. */
 static float resolve(bdc_engine *e, const engine_block *b, size_t t, float *s, int *nan)
 {
-    const size_t np = e->nprev, nc = e->ncur;
-    for (size_t d = 0; d < np; d++) {
-        e->stale[d] = s[e->prev[d].neuron];
-        s[e->prev[d].neuron] = -INFINITY;
-    }
-    for (size_t d = 0; d < nc; d++) {
-        e->stale[np + d] = s[e->cur[d].neuron];
-        s[e->cur[d].neuron] = -INFINITY;
-    }
+    const size_t np = e->prev.n, nc = e->cur.n;
+    set_aside(&e->prev, s, e->stale);
+    set_aside(&e->cur, s, e->stale + np);
     float m = e->ek->max_scan(s, e->H, nan);
     if (!np && !nc)
         return m;
@@ -118,10 +129,12 @@ static float resolve(bdc_engine *e, const engine_block *b, size_t t, float *s, i
     const int bound = e->prune && !*nan && m > 0.0f && isfinite(m);
     const double threshold = bound ? (double)(float)(0.95 * (double)m) : 0.0;
     size_t nredo = 0;
-    settle(e, e->prev, np, e->stale, threshold, b->norm[t], &nredo);
-    settle(e, e->cur, nc, e->stale + np, threshold, b->norm[t], &nredo);
+    settle(e, &e->prev, e->stale, threshold, b->norm[t], &nredo);
+    settle(e, &e->cur, e->stale + np, threshold, b->norm[t], &nredo);
     if (!nredo)
         return m;
+    for (size_t r = 0; r < nredo; r++)
+        e->redo_offset[r] = (size_t)e->redo_neuron[r] * e->D;
     if (e->pending)
         for (size_t r = 0; r < nredo; r++)
             if (e->redo_neuron[r] == e->pending_neuron) {
@@ -148,22 +161,35 @@ static float resolve(bdc_engine *e, const engine_block *b, size_t t, float *s, i
     return m;
 }
 
+/* Entry d of list l followed by one more nudge bounded by n. */
+static void dirty_then(engine_dirty *l, size_t d, const engine_bound *n)
+{
+    engine_bound r = {l->a[d], l->b[d], l->c[d]};
+    bdc_engine_bound_then(&r, n);
+    l->a[d] = r.a;
+    l->b[d] = r.b;
+    l->c[d] = r.c;
+}
+
 /* Records a nudge of neuron k, for the later steps of this block and the
  * steps of the next. */
 static void remember(bdc_engine *e, uint32_t k, const bdc_nudge_coef *cx, double norm)
 {
     const engine_bound n = bdc_engine_bound_of(cx, e->amax, norm, e->D, e->eps);
     if (e->prev_of[k]) /* its entry of the previous block follows on */
-        bdc_engine_bound_then(&e->prev[e->prev_of[k] - 1].bound, &n);
+        dirty_then(&e->prev, e->prev_of[k] - 1, &n);
+    engine_dirty *l = &e->cur;
     if (e->cur_of[k]) {
-        bdc_engine_bound_then(&e->cur[e->cur_of[k] - 1].bound, &n);
+        dirty_then(l, e->cur_of[k] - 1, &n);
         return;
     }
-    engine_dirty *r = &e->cur[e->ncur++];
-    r->neuron = k;
-    r->shadow = e->prev_of[k] != 0;
-    r->bound = n;
-    e->cur_of[k] = (uint32_t)e->ncur;
+    /* Listed for the previous block: kept apart, for the next block only. */
+    const size_t d = e->prev_of[k] ? l->cap - ++l->nshadow : l->n++;
+    l->neuron[d] = k;
+    l->a[d] = n.a;
+    l->b[d] = n.b;
+    l->c[d] = n.c;
+    e->cur_of[k] = (uint32_t)(d + 1);
 }
 
 /* The label side's GReLU of class c, recomputed when not kept. */
@@ -362,9 +388,11 @@ void bdc_engine_end_block(bdc_engine *e, engine_rows *out)
     const size_t D = e->D;
     if (e->pending)
         apply_pending(e);
-    out->count = e->ncur;
-    for (size_t d = 0; d < e->ncur; d++)
-        out->neuron[d] = e->cur[d].neuron;
+    engine_dirty *cur = &e->cur;
+    const size_t shadows = cur->cap - cur->nshadow;
+    out->count = cur->n + cur->nshadow;
+    memcpy(out->neuron, cur->neuron, cur->n * sizeof *out->neuron);
+    memcpy(out->neuron + cur->n, cur->neuron + shadows, cur->nshadow * sizeof *out->neuron);
     qsort(out->neuron, out->count, sizeof *out->neuron, compare_u32);
     for (size_t d = 0; d < out->count; d++)
         memcpy(out->rows + d * D, e->neurons + (size_t)out->neuron[d] * D, D * sizeof(float));
@@ -376,18 +404,23 @@ void bdc_engine_end_block(bdc_engine *e, engine_rows *out)
     }
     out->group_first[e->groups] = out->count;
 
-    /* This block's nudges become the previous block's. */
-    for (size_t d = 0; d < e->nprev; d++)
-        e->prev_of[e->prev[d].neuron] = 0;
-    engine_dirty *old = e->prev;
-    e->prev = e->cur;
+    /* This block's nudges, those kept apart included (the order of a list
+     * changes no result), become the previous block's. */
+    memmove(cur->neuron + cur->n, cur->neuron + shadows, cur->nshadow * sizeof *cur->neuron);
+    memmove(cur->a + cur->n, cur->a + shadows, cur->nshadow * sizeof *cur->a);
+    memmove(cur->b + cur->n, cur->b + shadows, cur->nshadow * sizeof *cur->b);
+    memmove(cur->c + cur->n, cur->c + shadows, cur->nshadow * sizeof *cur->c);
+    cur->n += cur->nshadow;
+    cur->nshadow = 0;
+    for (size_t d = 0; d < e->prev.n; d++)
+        e->prev_of[e->prev.neuron[d]] = 0;
+    const engine_dirty old = e->prev;
+    e->prev = *cur;
     e->cur = old;
-    e->nprev = e->ncur;
-    e->ncur = 0;
-    for (size_t d = 0; d < e->nprev; d++) {
-        e->prev[d].shadow = 0;
-        e->cur_of[e->prev[d].neuron] = 0;
-        e->prev_of[e->prev[d].neuron] = (uint32_t)(d + 1);
+    e->cur.n = 0;
+    for (size_t d = 0; d < e->prev.n; d++) {
+        e->cur_of[e->prev.neuron[d]] = 0;
+        e->prev_of[e->prev.neuron[d]] = (uint32_t)(d + 1);
     }
 }
 
