@@ -552,22 +552,6 @@ static void run_grelu_at(bdc_bench_state *s, const bdc_family *f, ecase_data *d,
     snprintf(note, len, ", %zu above", d->count);
 }
 
-/* GReLU of v[0..n), sparse, as the engine's steps take it
- * (engine_step.c): the indices above the threshold and their values. */
-static size_t grelu_sparse(const bdc_engine_kernels *ek, const float *v, size_t n, float m,
-                           int nan, uint32_t *idx, float *out)
-{
-    if (nan || !(m > 0.0f) || !isfinite(m))
-        return 0;
-    const float t = (float)(0.95 * (double)m);
-    const float m2 = m - t;
-    if (!(m2 > 0.0f))
-        return 0;
-    const size_t count = ek->above(v, n, t, idx);
-    ek->grelu_at(v, idx, count, t, m2, out);
-    return count;
-}
-
 /* The blocked max-activation search of one block: the engine's forward
  * of every group (bdc_engine_forward_group, every chunk), then per sample
  * the maximum, the sparse GReLU and the engine's winner against its
@@ -590,7 +574,7 @@ static void run_blocked_search(bdc_bench_state *s, const bdc_family *f, ecase_da
                 const float *sums = b->act + k * e->Hp;
                 int nan;
                 const float m = ek->max_scan(sums, H, &nan);
-                const size_t nh = grelu_sparse(ek, sums, H, m, nan, d->cand, d->h);
+                const size_t nh = bdc_engine_grelu_sparse(ek, sums, H, m, nan, d->cand, d->h);
                 const int label = b->label[k];
                 const uint32_t *ec = d->label_cand[label];
                 const float *ev = d->label_e[label];

@@ -178,6 +178,12 @@ void bdc_engine_sync_panels(bdc_engine *e);
  * returns the class it predicted before learning. */
 int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t);
 
+/* engine_step.c: GReLU of v[0..n) (spec), kept sparse: the indices j with
+ * v[j] > t, the only ones whose output can differ from +0.0f, and their
+ * outputs; m is max(v), nan whether some v is NaN.  Returns how many. */
+size_t bdc_engine_grelu_sparse(const bdc_engine_kernels *ek, const float *v, size_t n,
+                               float m, int nan, uint32_t *idx, float *out);
+
 /* engine_step.c: the spec's winner over the two candidate lists: the
  * forward GReLU's (hc, hv: nh neurons ascending, their values) and the
  * label side's (ec, evl: ne, the same), with ev the label side dense (H

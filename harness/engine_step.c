@@ -11,11 +11,9 @@
 
 #include "engine_internal.h"
 
-/* GReLU of v[0..n) (spec), kept sparse: the indices j with v[j] > t, the
- * only ones whose output can differ from +0.0f, and their outputs.  `m` is
- * max(v) and `nan` says whether some v is NaN.  Returns how many. */
-static size_t grelu_sparse(const bdc_engine_kernels *ek, const float *v, size_t n,
-                           float m, int nan, uint32_t *idx, float *out)
+/* GReLU kept sparse (engine_internal.h). */
+size_t bdc_engine_grelu_sparse(const bdc_engine_kernels *ek, const float *v, size_t n,
+                               float m, int nan, uint32_t *idx, float *out)
 {
     if (nan || !(m > 0.0f) || !isfinite(m))
         return 0;
@@ -202,7 +200,7 @@ static const engine_label_grelu *label_grelu(bdc_engine *e, int c)
     for (size_t i = 0; i < g->count; i++)
         g->dense[g->cand[i]] = 0.0f;
     g->m = e->ek->max_scan(row, e->H, &g->nan);
-    g->count = grelu_sparse(e->ek, row, e->H, g->m, g->nan, g->cand, g->e);
+    g->count = bdc_engine_grelu_sparse(e->ek, row, e->H, g->m, g->nan, g->cand, g->e);
     for (size_t i = 0; i < g->count; i++)
         g->dense[g->cand[i]] = g->e[i];
     g->active = !g->nan && g->m > 0.0f && isfinite(g->m);
@@ -318,7 +316,7 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
 
     int nan;
     const float m = resolve(e, b, t, s, &nan);
-    const size_t nh = grelu_sparse(e->ek, s, H, m, nan, sc->cand, sc->h);
+    const size_t nh = bdc_engine_grelu_sparse(e->ek, s, H, m, nan, sc->cand, sc->h);
     size_t nnz_h;
     const int predicted = classify(e, sc->cand, sc->h, nh, &nnz_h);
     e->stats.output_macs += (uint64_t)nnz_h * C;
@@ -430,7 +428,7 @@ int bdc_engine_predict(const bdc_engine *e, const engine_block *b, size_t t,
     const float *s = b->act + t * e->Hp;
     int nan;
     const float m = e->ek->max_scan(s, e->H, &nan);
-    const size_t nh = grelu_sparse(e->ek, s, e->H, m, nan, sc->cand, sc->h);
+    const size_t nh = bdc_engine_grelu_sparse(e->ek, s, e->H, m, nan, sc->cand, sc->h);
     size_t nnz_h;
     const int predicted = classify(e, sc->cand, sc->h, nh, &nnz_h);
     bdc_engine_forward_cost(e, &sc->infer, b->start[t + 1] - b->start[t], nnz_h);
