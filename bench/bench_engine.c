@@ -81,7 +81,6 @@ struct ecase_data {
     float *label_dense[C]; /* and dense (H, zero outside the list) */
     float *h;             /* a sample's GReLU values */
     uint32_t *cand;
-    float *dense[2];      /* D zeros each: a step's image, dense */
     size_t *offsets;      /* dot_rows: per sample, DOT_ROWS row offsets */
     double *per_sample;   /* per sample (dot_rows) bytes of lines read */
 
@@ -147,8 +146,7 @@ static void release(ecase_data *d)
     d->nblocks = 0;
     bdc_engine_destroy(d->e);
     d->e = NULL;
-    float **all[] = {&d->neurons0, &d->label0, &d->h, &d->dense[0],
-                     &d->dense[1], &d->v, &d->out};
+    float **all[] = {&d->neurons0, &d->label0, &d->h, &d->v, &d->out};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
         *all[i] = NULL;
@@ -305,9 +303,7 @@ static int prepare_layer(ecase_data *d, char *err, size_t errlen)
     for (size_t c = 0; c < C; c++)
         if (label_list(d, c))
             return out_of_memory(err, errlen);
-    if (!(d->h = malloc(H * sizeof *d->h)) || !(d->cand = malloc(H * sizeof *d->cand)) ||
-        !(d->dense[0] = calloc(D, sizeof *d->dense[0])) ||
-        !(d->dense[1] = calloc(D, sizeof *d->dense[1])))
+    if (!(d->h = malloc(H * sizeof *d->h)) || !(d->cand = malloc(H * sizeof *d->cand)))
         return out_of_memory(err, errlen);
     return 0;
 }
@@ -648,63 +644,46 @@ static void restore_weights(ecase_data *d)
             e->label_n[j * LABEL_STRIDE + c] = e->label_w[c * H + j];
 }
 
-/* The engine's nudges of one step (engine_step.c): the step's image made
- * dense; the image-side nudge of the previous step's winner (a contiguous
- * neuron-major row) toward the previous image, which is then cleared; the
- * winner's label weights (a column of the class-major label_w, mirrored
- * in the neuron-major label_n) toward the one-hot label; the winner's row
- * prefetched for its nudge in the next step.  Winners are pseudo-random. */
+/* The engine's nudges of one step, by its own functions (engine_step.c):
+ * the step's image made dense; the image-side nudge of the previous step's
+ * winner (a contiguous neuron-major row) toward the previous image, which
+ * is then cleared; the winner's label weights (a column of the class-major
+ * label_w, mirrored in the neuron-major label_n) toward the one-hot label;
+ * the winner's row prefetched for its nudge in the next step.  Winners are
+ * pseudo-random.  The engine's own label-side GReLU lists are never made
+ * here (blocked_search keeps its own), so telling them of a moved weight
+ * costs a check, where training may also move a list entry. */
 static void run_row_nudge(bdc_bench_state *s, const bdc_family *f, ecase_data *d,
                           bdc_traffic *t, double *items, char *note, size_t len)
 {
     (void)note;
     (void)len;
     bdc_engine *e = d->e;
-    const bdc_kernels *k = f->kernels;
+    e->k = f->kernels; /* the engine made for the shape runs this family's nudge */
     const size_t D = d->D, H = d->H;
-    const bdc_nudge_coef cx = bdc_nudge_coef_make(bdc_learning_rate(&e->cfg, 60000),
-                                                  e->cfg.q_input, e->cfg.decay);
-    const bdc_nudge_coef cy = bdc_nudge_coef_make(bdc_learning_rate(&e->cfg, 60000),
-                                                  e->cfg.q_label, e->cfg.decay);
     restore_weights(d);
     uint64_t x = WINNER_SEED;
-    walk w = {0, 0}, pending_at = {0, 0};
-    int pending = 0;
-    size_t pending_win = 0, since = 0, step = 0;
+    walk w = {0, 0};
+    size_t since = 0;
     for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
-        for (uint64_t it = 0; it < n; it++, step++) {
+        for (uint64_t it = 0; it < n; it++) {
             const engine_block *b = &d->blocks[w.block].b;
-            float *image = d->dense[step & 1];
-            for (uint32_t q = b->start[w.t]; q < b->start[w.t + 1]; q++)
-                image[b->idx[q]] = b->val[q];
-            if (pending) {
-                const engine_block *pb = &d->blocks[pending_at.block].b;
-                float *prev = d->dense[(step - 1) & 1];
-                k->nudge(e->neurons + pending_win * D, prev, D, &cx);
-                for (uint32_t q = pb->start[pending_at.t]; q < pb->start[pending_at.t + 1]; q++)
-                    prev[pb->idx[q]] = 0.0f;
-            }
-            const size_t win = next_winner(&x, H);
-            const int label = b->label[w.t];
-            float column[C], onehot[C] = {0};
-            onehot[label] = 1.0f;
-            for (size_t c = 0; c < C; c++)
-                column[c] = e->label_w[c * H + win];
-            k->nudge(column, onehot, C, &cy);
-            for (size_t c = 0; c < C; c++)
-                e->label_w[c * H + win] = e->label_n[win * LABEL_STRIDE + c] = column[c];
-            const float *row = e->neurons + win * D;
-            for (size_t i = 0; i < D; i += 16)
-                __builtin_prefetch(row + i, 1);
-            pending = 1;
-            pending_win = win;
-            pending_at = w;
+            /* A block's last pending nudge is applied before the next
+             * block begins, as at the engine's block ends. */
+            if (w.t == 0 && e->pending)
+                bdc_engine_apply_pending(e);
+            bdc_engine_dense_sample(e, b, w.t);
+            if (e->pending)
+                bdc_engine_apply_pending(e);
+            bdc_engine_nudge(e, b, w.t, next_winner(&x, H));
             walk_next(d, &w);
             if (++since == (size_t)RESTORE * H) {
                 restore_weights(d);
                 since = 0;
             }
         }
+    if (e->pending)
+        bdc_engine_apply_pending(e);
 
     /* Replayed: the lines of each nudged row and label row. */
     const uint64_t steps = bdc_bench_iterations(s);

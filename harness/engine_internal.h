@@ -174,6 +174,21 @@ void bdc_engine_forward_group(bdc_engine *e, engine_block *b, const engine_rows 
  * and rows[1] from the current weights; both lists end empty. */
 void bdc_engine_sync_panels(bdc_engine *e);
 
+/* engine_step.c: block sample t's non-zero inputs into e->dense[t & 1]
+ * (zeros elsewhere), for its bound and its image-side nudge. */
+void bdc_engine_dense_sample(bdc_engine *e, const engine_block *b, size_t t);
+
+/* engine_step.c: the image-side nudge left pending by the last step,
+ * toward its dense sample, which is then cleared back to zeros. */
+void bdc_engine_apply_pending(bdc_engine *e);
+
+/* engine_step.c: the nudges of step t (block sample t) whose winner is
+ * win: the winner's label weights toward the one-hot label now (kept in
+ * label_w and label_n, the label side's GReLU lists told), its image
+ * weights left pending for the next step while its row is fetched.
+ * Returns the image side's coefficients. */
+bdc_nudge_coef bdc_engine_nudge(bdc_engine *e, const engine_block *b, size_t t, size_t win);
+
 /* engine_step.c: the training step of block sample t (step b->first + t);
  * returns the class it predicted before learning. */
 int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t);

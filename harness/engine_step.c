@@ -59,9 +59,16 @@ static int classify(const bdc_engine *e, const uint32_t *cand, const float *h,
     return (int)bdc_argmax_first(o, C);
 }
 
-/* The image-side nudge of the previous step, toward its dense sample,
- * which is cleared afterwards. */
-static void apply_pending(bdc_engine *e)
+/* The dense sample, the pending nudge and the nudges of a step:
+ * engine_internal.h. */
+void bdc_engine_dense_sample(bdc_engine *e, const engine_block *b, size_t t)
+{
+    float *x = e->dense[t & 1];
+    for (uint32_t k = b->start[t]; k < b->start[t + 1]; k++)
+        x[b->idx[k]] = b->val[k];
+}
+
+void bdc_engine_apply_pending(bdc_engine *e)
 {
     const engine_block *b = e->pending_block;
     const size_t t = e->pending_t;
@@ -136,7 +143,7 @@ static float resolve(bdc_engine *e, const engine_block *b, size_t t, float *s, i
     if (e->pending)
         for (size_t r = 0; r < nredo; r++)
             if (e->redo_neuron[r] == e->pending_neuron) {
-                apply_pending(e);
+                bdc_engine_apply_pending(e);
                 break;
             }
     const uint32_t first = b->start[t];
@@ -305,14 +312,41 @@ size_t bdc_engine_winner(const bdc_engine *e, const uint32_t *hc, const float *h
     return best;
 }
 
+bdc_nudge_coef bdc_engine_nudge(bdc_engine *e, const engine_block *b, size_t t, size_t win)
+{
+    const size_t H = e->H, C = e->C;
+    const double lr = bdc_learning_rate(&e->cfg, b->first + t);
+    const bdc_nudge_coef cx = bdc_nudge_coef_make(lr, e->cfg.q_input, e->cfg.decay);
+    const bdc_nudge_coef cy = bdc_nudge_coef_make(lr, e->cfg.q_label, e->cfg.decay);
+    float column[BDC_CLASSES], onehot[BDC_CLASSES] = {0};
+    onehot[b->label[t]] = 1.0f;
+    float before[BDC_CLASSES];
+    for (size_t c = 0; c < C; c++)
+        column[c] = before[c] = e->label_w[c * H + win];
+    e->k->nudge(column, onehot, C, &cy);
+    for (size_t c = 0; c < C; c++) {
+        e->label_w[c * H + win] = e->label_n[win * LABEL_STRIDE + c] = column[c];
+        label_moved(e, c, (uint32_t)win, before[c], column[c]);
+    }
+
+    /* The image side waits for the next step, while the row arrives. */
+    const float *row = e->neurons + win * e->D;
+    for (size_t i = 0; i < e->D; i += 16)
+        __builtin_prefetch(row + i, 1);
+    e->pending = 1;
+    e->pending_neuron = (uint32_t)win;
+    e->pending_coef = cx;
+    e->pending_block = b;
+    e->pending_t = t;
+    return cx;
+}
+
 int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
 {
     engine_scratch *sc = &e->scratch[0];
     const size_t H = e->H, C = e->C;
     float *s = b->act + t * e->Hp;
-    float *x = e->dense[t & 1];
-    for (uint32_t k = b->start[t]; k < b->start[t + 1]; k++)
-        x[b->idx[k]] = b->val[k];
+    bdc_engine_dense_sample(e, b, t);
 
     int nan;
     const float m = resolve(e, b, t, s, &nan);
@@ -329,39 +363,16 @@ int bdc_engine_step(bdc_engine *e, const engine_block *b, size_t t)
     const size_t ne = lg->count;
 
     if (e->pending)
-        apply_pending(e);
+        bdc_engine_apply_pending(e);
     const size_t win = bdc_engine_winner(e, sc->cand, sc->h, nh, ecand, lg->e, ne, lg->dense);
 
-    /* The nudges: the winner's label weights toward the one-hot label now,
-     * its image weights toward the sample during the next step. */
-    const double lr = bdc_learning_rate(&e->cfg, b->first + t);
-    const bdc_nudge_coef cx = bdc_nudge_coef_make(lr, e->cfg.q_input, e->cfg.decay);
-    const bdc_nudge_coef cy = bdc_nudge_coef_make(lr, e->cfg.q_label, e->cfg.decay);
-    float column[BDC_CLASSES], onehot[BDC_CLASSES] = {0};
-    onehot[label] = 1.0f;
-    float before[BDC_CLASSES];
-    for (size_t c = 0; c < C; c++)
-        column[c] = before[c] = e->label_w[c * H + win];
-    e->k->nudge(column, onehot, C, &cy);
-    for (size_t c = 0; c < C; c++) {
-        e->label_w[c * H + win] = e->label_n[win * LABEL_STRIDE + c] = column[c];
-        label_moved(e, c, (uint32_t)win, before[c], column[c]);
-    }
+    const bdc_nudge_coef cx = bdc_engine_nudge(e, b, t, win);
 
-    const float *row = e->neurons + win * e->D;
-    for (size_t i = 0; i < e->D; i += 16)
-        __builtin_prefetch(row + i, 1);
     /* The next step scans its sums at once (and, with several threads,
      * half of them were written on another core): fetch them meanwhile. */
     if (t + 1 < b->nsamples)
         for (size_t i = 0; i < H; i += 16)
             __builtin_prefetch(s + e->Hp + i);
-    e->pending = 1;
-    e->pending_neuron = (uint32_t)win;
-    e->pending_coef = cx;
-    e->pending_block = b;
-    e->pending_t = t;
-
     remember(e, (uint32_t)win, &cx, b->norm[t]);
 
     /* What a per-sample step counts. */
@@ -385,7 +396,7 @@ void bdc_engine_end_block(bdc_engine *e, engine_rows *out)
 {
     const size_t D = e->D;
     if (e->pending)
-        apply_pending(e);
+        bdc_engine_apply_pending(e);
     engine_dirty *cur = &e->cur;
     const size_t shadows = cur->cap - cur->nshadow;
     out->count = cur->n + cur->nshadow;
