@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../kernels/dispatch.h"
 #include "e2e_cases.h"
+#include "helpers.h"
 #include "run_program.h"
 #include "suites.h"
 
@@ -240,6 +243,30 @@ START_TEST(help_goes_to_stdout)
 }
 END_TEST
 
+/* scripts/family-speedup.sh refuses a REPEATS that is not a positive
+ * number before it trains anything: exit 2, one line naming it, no CSV. */
+START_TEST(family_speedup_refuses_bad_repeats)
+{
+    static const char *const repeats[] = {"0", "x", "-1", "2a"};
+    char dir[512], csv[600], errf[600], cmd[2048], err[4096];
+    bdc_test_tmpdir(dir, sizeof dir);
+    snprintf(csv, sizeof csv, "%s/out.csv", dir);
+    snprintf(errf, sizeof errf, "%s/err", dir);
+    for (size_t i = 0; i < sizeof repeats / sizeof repeats[0]; i++) {
+        snprintf(cmd, sizeof cmd, "REPEATS='%s' BDC_BIN='%s' sh scripts/family-speedup.sh %s 2>%s",
+                 repeats[i], bdc_test_bin(), csv, errf);
+        const int status = system(cmd);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "REPEATS=%s: status %d",
+                      repeats[i], status);
+        bdc_test_read(errf, err, sizeof err);
+        ck_assert_msg(strstr(err, "REPEATS") != NULL && bdc_test_lines(err) == 1,
+                      "REPEATS=%s: %s", repeats[i], err);
+        ck_assert_int_ne(access(csv, F_OK), 0);
+    }
+    bdc_test_remove_tree(dir);
+}
+END_TEST
+
 Suite *bdc_suite_e2e(void)
 {
     Suite *s = suite_create("e2e");
@@ -266,6 +293,7 @@ Suite *bdc_suite_e2e(void)
     TCase *usage = tcase_create("usage");
     tcase_add_loop_test(usage, bad_usage_is_one_line_and_a_status, 0, N_BAD);
     tcase_add_test(usage, help_goes_to_stdout);
+    tcase_add_test(usage, family_speedup_refuses_bad_repeats);
     suite_add_tcase(s, usage);
     return s;
 }
