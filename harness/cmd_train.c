@@ -313,16 +313,12 @@ static uint64_t engine_macs(const bdc_engine_stats *s)
     return s->forward_macs + s->recompute_macs + s->output_macs;
 }
 
-/* The engine and, for the blocked one, its settings and counters. */
-static void print_engine_json(bdc_json *j, const char *name, const bdc_engine *e)
+/* The blocked engine's counters (its name and sizes are run columns). */
+static void print_engine_json(bdc_json *j, const bdc_engine *e)
 {
-    bdc_json_str(j, "engine", name);
     if (!e)
         return;
-    const bdc_engine_opts o = bdc_engine_options(e);
     const bdc_engine_stats s = bdc_engine_stats_of(e);
-    bdc_json_u64(j, "block", o.block);
-    bdc_json_u64(j, "tile", o.tile);
     bdc_json_u64(j, "engine_macs", engine_macs(&s));
     bdc_json_u64(j, "engine_forward_macs", s.forward_macs);
     bdc_json_u64(j, "engine_recomputed", s.recomputed);
@@ -375,6 +371,18 @@ static int plan(int argc, char **argv, train_args *a, bdc_run_desc *d)
     d->threads = !uses_engine(a) ? 1
                  : a->threads ? (unsigned)a->threads
                               : bdc_machine_cores(bdc_machine_get());
+    d->engine = uses_engine(a) ? "blocked" : strcmp(a->model, "mlp") == 0 ? "minibatch"
+                                                                        : "sample";
+    if (uses_engine(a)) {
+        /* A size given equal to the one bdc would choose is no change. */
+        bdc_engine_opts o = {d->threads, a->block, a->tile}, chosen = {d->threads, 0, 0};
+        bdc_engine_resolve_options(&o);
+        bdc_engine_resolve_options(&chosen);
+        d->block = o.block;
+        d->tile = o.tile;
+        d->block_given = o.block != chosen.block;
+        d->tile_given = o.tile != chosen.tile;
+    }
     d->train_limit = a->train_limit;
     d->test_limit = a->test_limit;
     d->eval_every = a->eval_every;
@@ -592,8 +600,7 @@ int bdc_cmd_train(int argc, char **argv)
         bdc_json_u64(&j, "peak_rss_bytes", peak_rss_bytes());
         bdc_json_str(&j, "weights_fnv1a64", fp);
         bdc_run_json(&j, &rec);
-        print_engine_json(&j, engine ? "blocked" : strcmp(cfg.model, "mlp") == 0 ? "minibatch" : "sample",
-                          engine);
+        print_engine_json(&j, engine);
         bdc_json_end(&j);
     } else {
         printf("bdc train: %s on %s, H=%zu, %u epochs, kernel %s (%s)\n", cfg.model,

@@ -87,7 +87,7 @@ void bdc_engine_destroy(bdc_engine *e)
 /* Block and tile from the L1 data cache: a block's sums of one panel
  * (block x 256 bytes) take about a third of it, the panel rows of a chunk
  * (tile x 256 bytes) about all of it (docs/engine.md has the measurements). */
-static void resolve_options(bdc_engine_opts *o)
+void bdc_engine_resolve_options(bdc_engine_opts *o)
 {
     const bdc_machine *m = bdc_machine_get();
     size_t l1 = (size_t)bdc_machine_cache_size(m, 1);
@@ -158,7 +158,7 @@ bdc_engine *bdc_engine_create(const bdc_config *cfg, size_t dim,
     e->Hp = (e->H + BDC_ENGINE_LANES - 1) / BDC_ENGINE_LANES * BDC_ENGINE_LANES;
     e->groups = (e->Hp + BDC_ENGINE_GROUP - 1) / BDC_ENGINE_GROUP;
     e->opts = *opts;
-    resolve_options(&e->opts);
+    bdc_engine_resolve_options(&e->opts);
     const size_t D = e->D, H = e->H, Hp = e->Hp, T = e->opts.block;
     e->max_chunks = D / e->opts.tile + 2;
 

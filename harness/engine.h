@@ -66,6 +66,10 @@ uint64_t bdc_engine_test(bdc_engine *e, const bdc_samples *set);
 int bdc_engine_train_one(bdc_engine *e, const bdc_sample *s, uint64_t n);
 int bdc_engine_predict_one(bdc_engine *e, const bdc_sample *s);
 
+/* o with its defaults (zeros) resolved as an engine would resolve them:
+ * threads from the cores, block and tile from the L1 data cache size. */
+void bdc_engine_resolve_options(bdc_engine_opts *o);
+
 /* The options in effect (defaults resolved) and the counters so far. */
 bdc_engine_opts bdc_engine_options(const bdc_engine *e);
 bdc_engine_stats bdc_engine_stats_of(const bdc_engine *e);

@@ -86,7 +86,10 @@
     X(curve_file, IDENTITY, 's', CURVE_FILE)                                            \
     X(weights_fnv1a64, RESULT, 's', S(r->fingerprint))                                \
     X(batch, CONFIG, 'u', OPT(d->cfg.batch, U(d->cfg.batch)))                          \
-    X(seed, CONFIG, 'u', OPT(d->cfg.batch, U(d->cfg.seed)))
+    X(seed, CONFIG, 'u', OPT(d->cfg.batch, U(d->cfg.seed)))                            \
+    X(engine, CONFIG, 's', S(d->engine))                                                \
+    X(block, CONFIG, 'u', OPT(d->block, U(d->block)))                                   \
+    X(tile, CONFIG, 'u', OPT(d->tile, U(d->tile)))
 
 enum {
 #define ENUM(name, kind, type, value) COL_##name,
@@ -147,6 +150,19 @@ void bdc_run_column_format(const bdc_run_record *r, size_t i, char *buf, size_t 
 #undef CURVE_FILE
 }
 
+/* Whether config column i holds a default the run id leaves out: the
+ * blocked engine (or the mlp's minibatches) and sizes chosen from the
+ * cache, which ids did not count before these columns existed. */
+static int id_default(const bdc_run_desc *d, size_t i)
+{
+    switch (i) {
+    case COL_engine: return !d->engine || strcmp(d->engine, "sample") != 0;
+    case COL_block: return !d->block_given;
+    case COL_tile: return !d->tile_given;
+    default: return 0;
+    }
+}
+
 void bdc_run_id(const bdc_run_desc *d, char *id, size_t len)
 {
     bdc_run_record r;
@@ -155,7 +171,7 @@ void bdc_run_id(const bdc_run_desc *d, char *id, size_t len)
     uint64_t h = BDC_FNV1A64_INIT;
     char value[256];
     for (size_t i = 0; i < COLUMN_COUNT; i++) {
-        if (columns[i].kind != BDC_COLUMN_CONFIG)
+        if (columns[i].kind != BDC_COLUMN_CONFIG || id_default(d, i))
             continue;
         bdc_run_column_format(&r, i, value, sizeof value);
         /* An empty cell (a setting the model does not have) is left out:

@@ -141,6 +141,63 @@ START_TEST(run_id_follows_the_configuration)
 }
 END_TEST
 
+/* How a run trains is recorded, and tells runs apart, but a run at the
+ * defaults keeps the id it had before the engine columns existed. */
+START_TEST(run_id_follows_the_engine_settings)
+{
+    bdc_run_desc plain = sample_desc(), d = sample_desc();
+    char id0[96], id[96];
+    bdc_run_id(&plain, id0, sizeof id0);
+    d.engine = "blocked";
+    d.block = 64;
+    d.tile = 192;
+    bdc_run_id(&d, id, sizeof id);
+    ck_assert_str_eq(id, id0);
+    d.engine = "minibatch";
+    bdc_run_id(&d, id, sizeof id);
+    ck_assert_str_eq(id, id0);
+
+    d.engine = "sample";
+    d.block = d.tile = 0;
+    bdc_run_id(&d, id, sizeof id);
+    ck_assert_str_ne(id, id0);
+
+    char tile64[96], block32[96];
+    d = sample_desc();
+    d.engine = "blocked";
+    d.block = 64;
+    d.tile = 64;
+    d.tile_given = 1;
+    bdc_run_id(&d, tile64, sizeof tile64);
+    ck_assert_str_ne(tile64, id0);
+    d.tile = 192;
+    d.tile_given = 0;
+    d.block = 32;
+    d.block_given = 1;
+    bdc_run_id(&d, block32, sizeof block32);
+    ck_assert_str_ne(block32, id0);
+    ck_assert_str_ne(block32, tile64);
+
+    /* The cells: the sizes in use, empty where there is no blocked engine. */
+    bdc_run_record r;
+    memset(&r, 0, sizeof r);
+    r.desc = d;
+    char cell[64];
+    bdc_run_column_format(&r, (size_t)bdc_run_column_find("engine"), cell, sizeof cell);
+    ck_assert_str_eq(cell, "blocked");
+    bdc_run_column_format(&r, (size_t)bdc_run_column_find("block"), cell, sizeof cell);
+    ck_assert_str_eq(cell, "32");
+    bdc_run_column_format(&r, (size_t)bdc_run_column_find("tile"), cell, sizeof cell);
+    ck_assert_str_eq(cell, "192");
+    r.desc = sample_desc();
+    r.desc.engine = "sample";
+    bdc_run_column_format(&r, (size_t)bdc_run_column_find("tile"), cell, sizeof cell);
+    ck_assert_str_eq(cell, "");
+    ck_assert_int_eq(bdc_run_column_kind((size_t)bdc_run_column_find("engine")),
+                     BDC_COLUMN_CONFIG);
+}
+END_TEST
+
 /* A record with made-up but consistent numbers (no model run). */
 static void sample_record(bdc_run_record *r, bdc_curve *curve, size_t hidden)
 {
@@ -542,6 +599,7 @@ Suite *bdc_suite_results(void)
     tcase_add_test(files, csv_is_strict);
     tcase_add_test(files, shortest_numbers);
     tcase_add_test(files, run_id_follows_the_configuration);
+    tcase_add_test(files, run_id_follows_the_engine_settings);
     tcase_add_test(files, commit_writes_row_curve_and_meta);
     tcase_add_test(files, older_header_is_extended_newer_refused);
     tcase_add_test(files, concurrent_commits_keep_every_row);
