@@ -26,8 +26,9 @@ typedef struct bdc_run_desc {
     /* How it trains: "blocked", "sample" or "minibatch" (mlp); NULL when
      * not known (left empty).  block and tile are the blocked engine's
      * (0 otherwise); *_given when a flag set them to other sizes than the
-     * ones bdc chooses from the cache.  The run id counts the sample engine and given sizes only, so
-     * a run at the defaults keeps the id it had before these columns. */
+     * ones bdc chooses from the cache.  The run id counts the sample
+     * engine and given sizes only, so a run at the defaults keeps the id
+     * it had before these columns. */
     const char *engine;
     size_t block, tile;
     int block_given, tile_given;
