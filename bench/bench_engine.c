@@ -34,11 +34,6 @@ _Static_assert(sizeof(bdc_engine_kernels) == 5 * sizeof(void (*)(void)),
 
 #define C BDC_CLASSES
 
-/* As in bench_kernels.c: nudged weights are restored from a pristine copy
- * every RESTORE nudges per neuron on average, so that no run decays them
- * into subnormal numbers. */
-enum { RESTORE = 512 };
-
 /* dot_rows recomputes this many neurons per call (the engine recomputes a
  * few nudged neurons per step, up to 16 per pass of its gathers). */
 enum { DOT_ROWS = 16 };
@@ -108,11 +103,6 @@ static int level_of(double bytes)
     return bdc_roofline_level_of(roofline, (uint64_t)bytes);
 }
 
-static int out_of_memory(char *err, size_t errlen)
-{
-    snprintf(err, errlen, "out of memory");
-    return -1;
-}
 
 /* Walks the planned samples in order, block after block, cyclically. */
 typedef struct walk {
@@ -269,7 +259,7 @@ static int prepare_layer(ecase_data *d, char *err, size_t errlen)
 
     float *w = malloc(D * H * sizeof *w); /* input-major, as bench_kernels.c */
     if (!w)
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     bench_random(w, D * H, bench_weight_seed(D, H));
     for (size_t k = 0; k < H; k++)
         for (size_t i = 0; i < D; i++)
@@ -292,19 +282,19 @@ static int prepare_layer(ecase_data *d, char *err, size_t errlen)
     d->nblocks = d->set->count / T ? d->set->count / T : 1;
     d->samples = 0;
     if (!(d->blocks = calloc(d->nblocks, sizeof *d->blocks)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     for (size_t i = 0; i < d->nblocks; i++) {
         const size_t n = d->set->count < T ? d->set->count : T;
         bdc_engine_plan_block(e, &e->block[0], d->set, i * T, n);
         if (keep_plan(e, &d->blocks[i]))
-            return out_of_memory(err, errlen);
+            return bench_out_of_memory(err, errlen);
         d->samples += n;
     }
     for (size_t c = 0; c < C; c++)
         if (label_list(d, c))
-            return out_of_memory(err, errlen);
+            return bench_out_of_memory(err, errlen);
     if (!(d->h = malloc(H * sizeof *d->h)) || !(d->cand = malloc(H * sizeof *d->cand)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     return 0;
 }
 
@@ -316,7 +306,7 @@ static int prepare_row_nudge(ecase_data *d, char *err, size_t errlen)
     const size_t D = d->D, H = d->H;
     if (!(d->neurons0 = malloc(H * D * sizeof *d->neurons0)) ||
         !(d->label0 = malloc(C * H * sizeof *d->label0)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     memcpy(d->neurons0, d->e->neurons, H * D * sizeof *d->neurons0);
     memcpy(d->label0, d->e->label_w, C * H * sizeof *d->label0);
     return 0;
@@ -332,7 +322,7 @@ static int prepare_dot_rows(ecase_data *d, char *err, size_t errlen)
     const size_t rows = H < DOT_ROWS ? H : DOT_ROWS;
     if (!(d->offsets = malloc(count * DOT_ROWS * sizeof *d->offsets)) ||
         !(d->per_sample = malloc(count * sizeof *d->per_sample)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     uint64_t x = 0x6a09e667f3bcc909u;
     walk w = {0, 0};
     const int level = level_of(4.0 * H * D);
@@ -377,7 +367,7 @@ static int prepare_vector(ecase_data *d, char *err, size_t errlen)
     }
     if (!(d->v = malloc(d->n * sizeof *d->v)) || !(d->out = malloc(d->n * sizeof *d->out)) ||
         !(d->idx = malloc(d->n * sizeof *d->idx)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     if (d->H) {
         bdc_engine *e = d->e;
         e->ek = bdc_family_scalar.engine;
@@ -623,15 +613,6 @@ static void run_blocked_search(bdc_bench_state *s, const bdc_family *f, ecase_da
                  entries_all / samples, (double)nh_all / samples);
 }
 
-/* The pseudo-random winners of the nudge. */
-#define WINNER_SEED 0x2545f4914f6cdd1du
-static size_t next_winner(uint64_t *x, size_t H)
-{
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    return (size_t)(((*x >> 32) * (uint64_t)H) >> 32);
-}
 
 static void restore_weights(ecase_data *d)
 {
@@ -662,7 +643,7 @@ static void run_row_nudge(bdc_bench_state *s, const bdc_family *f, ecase_data *d
     e->k = f->kernels; /* the engine made for the shape runs this family's nudge */
     const size_t D = d->D, H = d->H;
     restore_weights(d);
-    uint64_t x = WINNER_SEED;
+    uint64_t x = BENCH_WINNER_SEED;
     walk w = {0, 0};
     size_t since = 0;
     for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
@@ -675,9 +656,9 @@ static void run_row_nudge(bdc_bench_state *s, const bdc_family *f, ecase_data *d
             bdc_engine_dense_sample(e, b, w.t);
             if (e->pending)
                 bdc_engine_apply_pending(e);
-            bdc_engine_nudge(e, b, w.t, next_winner(&x, H));
+            bdc_engine_nudge(e, b, w.t, bench_next_winner(&x, H));
             walk_next(d, &w);
-            if (++since == (size_t)RESTORE * H) {
+            if (++since == (size_t)BENCH_RESTORE * H) {
                 restore_weights(d);
                 since = 0;
             }
@@ -693,7 +674,7 @@ static void run_row_nudge(bdc_bench_state *s, const bdc_family *f, ecase_data *d
     for (size_t b = 0; b < d->nblocks; b++)
         entries_all += (double)d->blocks[b].entries;
     const int entries = level_of(8 * entries_all);
-    x = WINNER_SEED;
+    x = BENCH_WINNER_SEED;
     w = (walk){0, 0};
     size_t prev_win = 0;
     for (uint64_t it = 0; it < steps; it++) {
@@ -709,7 +690,7 @@ static void run_row_nudge(bdc_bench_state *s, const bdc_family *f, ecase_data *d
         }
         t->read[entries] += 2 * 8 * nnz;   /* scattered, and cleared later */
         t->written[image] += 2 * 4 * nnz;
-        prev_win = next_winner(&x, H);
+        prev_win = bench_next_winner(&x, H);
         t->flops += 6 * (double)C;
         /* the label_w column: one line per class (rows 4 H >= 64 bytes
          * apart for H >= 16), read and written; label_n's row written */

@@ -32,12 +32,6 @@ _Static_assert(sizeof(bdc_kernels) == 5 * sizeof(void (*)(void)),
 
 #define C BDC_CLASSES
 
-/* Nudges restore the weights they move every RESTORE nudges of the same
- * vector (timed; a copy amortised over RESTORE nudges), so that a long
- * run never decays them into subnormal numbers: the benchmark then times
- * the same arithmetic at every run length. */
-enum { RESTORE = 512 };
-
 /* The row width of the cache-sized activate_sparse cases. */
 enum { LEVEL_COLS = 256 };
 
@@ -170,11 +164,6 @@ static void release(case_data *d)
     d->ready = 0;
 }
 
-static int out_of_memory(char *err, size_t errlen)
-{
-    snprintf(err, errlen, "out of memory");
-    return -1;
-}
 
 static int get_inputs(case_data *d, char *err, size_t errlen)
 {
@@ -184,7 +173,7 @@ static int get_inputs(case_data *d, char *err, size_t errlen)
     case IN_HIDDEN: d->in = bench_inputs_hidden(d->rows, err, errlen); break;
     case IN_SYNTHETIC:
         if (bench_inputs_synthetic(&d->own, 1, d->rows))
-            return out_of_memory(err, errlen);
+            return bench_out_of_memory(err, errlen);
         d->in = &d->own;
         break;
     }
@@ -203,7 +192,7 @@ static int get_inputs(case_data *d, char *err, size_t errlen)
 static int get_weights(case_data *d, char *err, size_t errlen)
 {
     if (!(d->w = bdc_huge_alloc(d->rows * d->cols * sizeof *d->w)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     bench_random(d->w, d->rows * d->cols, bench_weight_seed(d->rows, d->cols));
     return 0;
 }
@@ -237,21 +226,21 @@ static int prepare_activate(case_data *d, char *err, size_t errlen)
     if (get_inputs(d, err, errlen) || get_weights(d, err, errlen))
         return -1;
     if (weight_row_lines(d))
-        return out_of_memory(err, errlen);
-    return (d->out = floats(d->cols)) ? 0 : out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
+    return (d->out = floats(d->cols)) ? 0 : bench_out_of_memory(err, errlen);
 }
 
 static int prepare_grelu(case_data *d, char *err, size_t errlen)
 {
     if (!(d->v = floats(d->n)) || !(d->v0 = floats(d->n)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     return first_activation(d, d->v0, err, errlen);
 }
 
 static int prepare_winner(case_data *d, char *err, size_t errlen)
 {
     if (!(d->v = floats(d->n)) || !(d->a = floats(d->n)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     if (first_activation(d, d->v, err, errlen))
         return -1;
     bdc_family_scalar.kernels->grelu(d->v, d->n);
@@ -265,7 +254,7 @@ static int prepare_winner(case_data *d, char *err, size_t errlen)
 static int prepare_nudge(case_data *d, char *err, size_t errlen)
 {
     if (!(d->v = floats(d->n)) || !(d->v0 = floats(d->n)) || !(d->a = floats(d->n)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     bench_random(d->v0, d->n, 0x0d6e ^ d->n);
     if (d->input == IN_SYNTHETIC) {
         bench_random(d->a, d->n, 0xa ^ d->n);
@@ -289,7 +278,7 @@ static int prepare_search(case_data *d, char *err, size_t errlen)
     if (get_inputs(d, err, errlen) || get_weights(d, err, errlen))
         return -1;
     if (weight_row_lines(d) || !(d->out = floats(d->cols)) || !(d->e = floats(C * d->cols)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     for (size_t c = 0; c < C; c++)
         random_activation(d->e + c * d->cols, d->cols, 0xe0 + c);
     return 0;
@@ -304,7 +293,7 @@ static int prepare_weight_nudge(case_data *d, char *err, size_t errlen)
     const size_t wn = d->rows * d->cols, bn = d->cols * C;
     if (!(d->w0 = floats(wn)) || !(d->b = floats(bn)) || !(d->b0 = floats(bn)) ||
         !(d->column = floats(d->rows)) || !(d->a = floats(C * C)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     memcpy(d->w0, d->w, wn * sizeof *d->w);
     bench_random(d->b0, bn, bench_weight_seed(d->cols, C));
     memset(d->a, 0, C * C * sizeof *d->a);
@@ -324,7 +313,7 @@ static int prepare_update(case_data *d, char *err, size_t errlen)
 {
     if (d->input == IN_SYNTHETIC) {
         if (bench_inputs_synthetic(&d->own, MLP_BATCH, d->rows))
-            return out_of_memory(err, errlen);
+            return bench_out_of_memory(err, errlen);
         d->in = &d->own;
     } else if (get_inputs(d, err, errlen)) {
         return -1;
@@ -339,7 +328,7 @@ static int prepare_update(case_data *d, char *err, size_t errlen)
         !(d->list_start = calloc(d->rows + 1, sizeof *d->list_start)) ||
         !(d->list_smp = malloc((pairs ? pairs : 1) * sizeof *d->list_smp)) ||
         !(d->list_val = floats(pairs)))
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     memcpy(d->w0, d->w, d->rows * d->cols * sizeof *d->w);
     bench_random(d->b, B * d->cols, 0x96ad ^ d->cols);
     for (size_t i = 0; i < B * d->cols; i++)
@@ -351,7 +340,7 @@ static int prepare_update(case_data *d, char *err, size_t errlen)
         d->list_start[r + 1] += d->list_start[r];
     size_t *fill = malloc((d->rows ? d->rows : 1) * sizeof *fill);
     if (!fill)
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     memcpy(fill, d->list_start, d->rows * sizeof *fill);
     for (size_t s = 0; s < B; s++)
         for (size_t q = in->start[s]; q < in->start[s + 1]; q++) {
@@ -363,7 +352,7 @@ static int prepare_update(case_data *d, char *err, size_t errlen)
     /* The rows the batch touches, as a list, for their cache lines. */
     uint32_t *rows = malloc((d->rows ? d->rows : 1) * sizeof *rows);
     if (!rows)
-        return out_of_memory(err, errlen);
+        return bench_out_of_memory(err, errlen);
     size_t touched = 0;
     for (size_t r = 0; r < d->rows; r++)
         if (d->list_start[r + 1] > d->list_start[r])
@@ -437,7 +426,7 @@ static void run_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data *d, wo
     for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
         for (uint64_t it = 0; it < n; it++) {
             k->nudge(d->v, d->a, d->n, &coef);
-            if (++since == RESTORE) {
+            if (++since == BENCH_RESTORE) {
                 memcpy(d->v, d->v0, d->n * sizeof *d->v);
                 since = 0;
             }
@@ -486,15 +475,6 @@ static void run_search(bdc_bench_state *s, const bdc_kernels *k, case_data *d, w
         snprintf(w->note, sizeof w->note, ", nnz %.1f", (double)nnz / iters);
 }
 
-/* The pseudo-random winners of the nudge benchmarks, in [0, H). */
-#define WINNER_SEED 0x2545f4914f6cdd1du
-static size_t next_winner(uint64_t *x, size_t H)
-{
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    return (size_t)(((*x >> 32) * (uint64_t)H) >> 32);
-}
 
 /* The weight nudge of one step, as the bidir learner does it: column k of
  * A (strided) gathered, nudged toward the image and scattered back, then
@@ -506,11 +486,11 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
     const size_t D = d->rows, H = d->cols;
     memcpy(d->w, d->w0, D * H * sizeof *d->w);
     memcpy(d->b, d->b0, H * C * sizeof *d->b);
-    uint64_t x = WINNER_SEED;
+    uint64_t x = BENCH_WINNER_SEED;
     size_t i = 0, since = 0;
     for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
         for (uint64_t it = 0; it < n; it++) {
-            const size_t win = next_winner(&x, H);
+            const size_t win = bench_next_winner(&x, H);
             float *col = d->column;
             bdc_column_gather(d->w, D, H, win, col);
             k->nudge(col, in->dense + i * D, D, &coef);
@@ -518,7 +498,7 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
             k->nudge(d->b + win * C, d->a + (size_t)in->label[i] * C, C, &coef);
             if (++i == in->count)
                 i = 0;
-            if (++since == (size_t)RESTORE * H) {
+            if (++since == (size_t)BENCH_RESTORE * H) {
                 memcpy(d->w, d->w0, D * H * sizeof *d->w);
                 memcpy(d->b, d->b0, H * C * sizeof *d->b);
                 since = 0;
@@ -537,10 +517,11 @@ static void run_weight_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data
     w->t.read[level_of(dense_bytes(in))] += 4 * (double)D * iters;
     const int b_level = level_of(4.0 * H * C);
     double b_lines = 0;
-    x = WINNER_SEED;
-    for (uint64_t it = 0; it < steps; it++)
-        b_lines += bench_moved(b_level, bench_lines(d->b + next_winner(&x, H) * C, 4 * C),
-                               4.0 * C);
+    x = BENCH_WINNER_SEED;
+    for (uint64_t it = 0; it < steps; it++) {
+        const float *row = d->b + bench_next_winner(&x, H) * C;
+        b_lines += bench_moved(b_level, bench_lines(row, 4 * C), 4.0 * C);
+    }
     w->t.read[b_level] += b_lines;
     w->t.written[b_level] += b_lines;
     w->items = iters;
@@ -565,7 +546,7 @@ static void run_update(bdc_bench_state *s, const bdc_kernels *k, case_data *d, w
                     k->update_sparse(d->list_smp + a, d->list_val + a, nnz, d->b, H, H,
                                      eta, d->w + r * H);
             }
-            if (++since == RESTORE) {
+            if (++since == BENCH_RESTORE) {
                 memcpy(d->w, d->w0, d->rows * H * sizeof *d->w);
                 since = 0;
             }

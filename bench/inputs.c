@@ -24,6 +24,20 @@ uint64_t bench_weight_seed(size_t rows, size_t cols)
     return 0x9e3779b97f4a7c15u ^ ((uint64_t)rows << 32) ^ (uint64_t)cols;
 }
 
+size_t bench_next_winner(uint64_t *x, size_t H)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return (size_t)(((*x >> 32) * (uint64_t)H) >> 32);
+}
+
+int bench_out_of_memory(char *err, size_t errlen)
+{
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
 void bench_inputs_free(bench_inputs *in)
 {
     free(in->start);

@@ -58,4 +58,19 @@ void bench_random(float *w, size_t n, uint64_t seed);
 /* The seed of a rows x cols weight matrix. */
 uint64_t bench_weight_seed(size_t rows, size_t cols);
 
+/* The nudge benchmarks restore the weights they move every BENCH_RESTORE
+ * nudges of the same vector (on average, for pseudo-random winners), so
+ * that a long run never decays them into subnormal numbers: the benchmark
+ * then times the same arithmetic at every run length. */
+#define BENCH_RESTORE 512
+
+/* The pseudo-random winners of the nudge benchmarks: the next one in
+ * [0, H), from state *x, which starts at BENCH_WINNER_SEED (the same
+ * sequence replayed gives the same winners). */
+#define BENCH_WINNER_SEED 0x2545f4914f6cdd1du
+size_t bench_next_winner(uint64_t *x, size_t H);
+
+/* Writes "out of memory" to err; returns -1 (a prepare step's failure). */
+int bench_out_of_memory(char *err, size_t errlen);
+
 #endif
