@@ -143,6 +143,22 @@ static void dot_rows(const uint32_t *idx, const float *val, size_t nnz,
 
 /* --- max_scan ------------------------------------------------------------ */
 
+/* max_scan of fewer than W values, one at a time (a family's own max_scan
+ * uses it too). */
+static inline float max_scan_short(const float *v, size_t n, int *nan)
+{
+    float m = -INFINITY;
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] != v[i])
+            any = 1;
+        else if (v[i] > m)
+            m = v[i];
+    }
+    *nan = any;
+    return m;
+}
+
 #ifndef ENGINE_OWN_MAX_SCAN
 /* V_MAX(v, m) returns m when v is NaN (x86's max), so NaN lanes never
  * enter the maximum; they are flagged apart.  (When the maximum is a zero,
@@ -174,15 +190,7 @@ static float max_scan(const float *v, size_t n, int *nan)
         *nan = V_ANY_NAN(bad) != 0;
         return m;
     }
-    int any = 0;
-    for (; i < n; i++) {
-        if (v[i] != v[i])
-            any = 1;
-        else if (v[i] > m)
-            m = v[i];
-    }
-    *nan = any;
-    return m;
+    return max_scan_short(v, n, nan);
 }
 #endif
 

@@ -40,15 +40,7 @@ static float max_scan(const float *v, size_t n, int *nan)
         *nan = any;
         return m;
     }
-    int any = 0;
-    for (; i < n; i++) {
-        if (v[i] != v[i])
-            any = 1;
-        else if (v[i] > m)
-            m = v[i];
-    }
-    *nan = any;
-    return m;
+    return max_scan_short(v, n, nan);
 }
 
 const bdc_engine_kernels bdc_engine_kernels_neon = {
