@@ -253,6 +253,18 @@ static int prepare_winner(case_data *d, char *err, size_t errlen)
  * values for the cache-sized cases. */
 static int prepare_nudge(case_data *d, char *err, size_t errlen)
 {
+    if (d->input == IN_HIDDEN) { /* the rows x C matrix B, one-hot labels */
+        if (get_inputs(d, err, errlen))
+            return -1;
+        const size_t bn = d->rows * C;
+        if (!(d->v = floats(bn)) || !(d->v0 = floats(bn)) || !(d->a = floats(C * C)))
+            return bench_out_of_memory(err, errlen);
+        bench_random(d->v0, bn, bench_weight_seed(d->rows, C));
+        memset(d->a, 0, C * C * sizeof *d->a);
+        for (size_t c = 0; c < C; c++)
+            d->a[c * C + c] = 1.0f;
+        return 0;
+    }
     if (!(d->v = floats(d->n)) || !(d->v0 = floats(d->n)) || !(d->a = floats(d->n)))
         return bench_out_of_memory(err, errlen);
     bench_random(d->v0, d->n, 0x0d6e ^ d->n);
@@ -262,12 +274,7 @@ static int prepare_nudge(case_data *d, char *err, size_t errlen)
     }
     if (get_inputs(d, err, errlen))
         return -1;
-    if (d->input == IN_HIDDEN) {
-        memset(d->a, 0, d->n * sizeof *d->a);
-        d->a[d->in->label[0]] = 1.0f;
-    } else {
-        memcpy(d->a, d->in->dense, d->n * sizeof *d->a);
-    }
+    memcpy(d->a, d->in->dense, d->n * sizeof *d->a);
     return 0;
 }
 
@@ -419,8 +426,51 @@ static void run_winner(bdc_bench_state *s, const bdc_kernels *k, case_data *d, w
     w->items = elements;
 }
 
+/* The label side's nudge, as bidir makes it: row k of B (rows x C) toward
+ * the one-hot label, the winners k pseudo-random.  (Nudging one row over
+ * and over would time a stall training never has: each call's loads wait
+ * for the previous call's two overlapping stores.) */
+static void run_label_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data *d,
+                            work *w)
+{
+    const bench_inputs *in = d->in;
+    const size_t H = d->rows;
+    memcpy(d->v, d->v0, H * C * sizeof *d->v);
+    uint64_t x = BENCH_WINNER_SEED;
+    size_t i = 0, since = 0;
+    for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
+        for (uint64_t it = 0; it < n; it++) {
+            k->nudge(d->v + bench_next_winner(&x, H) * C,
+                     d->a + (size_t)in->label[i] * C, C, &coef);
+            if (++i == in->count)
+                i = 0;
+            if (++since == (size_t)BENCH_RESTORE * H) {
+                memcpy(d->v, d->v0, H * C * sizeof *d->v);
+                since = 0;
+            }
+        }
+    const uint64_t steps = bdc_bench_iterations(s);
+    const double elements = (double)steps * C;
+    w->t.flops = 6 * elements;
+    /* The winners' rows, read and written in their lines (replayed here);
+     * the one-hot rows (C x C floats) stay in L1. */
+    double lines = 0;
+    x = BENCH_WINNER_SEED;
+    for (uint64_t it = 0; it < steps; it++)
+        lines += bench_moved(d->level, bench_lines(d->v + bench_next_winner(&x, H) * C, 4 * C),
+                             4.0 * C);
+    w->t.read[d->level] += lines;
+    w->t.written[d->level] += lines;
+    w->t.read[BDC_LEVEL_L1] += 4 * elements;
+    w->items = elements;
+}
+
 static void run_nudge(bdc_bench_state *s, const bdc_kernels *k, case_data *d, work *w)
 {
+    if (d->input == IN_HIDDEN) {
+        run_label_nudge(s, k, d, w);
+        return;
+    }
     memcpy(d->v, d->v0, d->n * sizeof *d->v);
     unsigned since = 0;
     for (uint64_t n; (n = bdc_bench_batch(s)) != 0;)
@@ -640,8 +690,13 @@ static void layer_case(case_data *d, const bench_op *op, const struct layer *l)
         else /* label side: a row of B */
             d->n = l->input == IN_HIDDEN ? C : l->rows;
         bytes = op->vector_bytes * (uint64_t)d->n;
-        snprintf(d->size, sizeof d->size, "n %zu%s", d->n,
-                 op->on == ON_INPUTS && l->input == IN_HIDDEN ? " toward the label" : "");
+        if (op->on == ON_INPUTS && l->input == IN_HIDDEN) /* rows of B */
+            bytes = 4 * (uint64_t)l->rows * C;
+        if (op->on == ON_INPUTS && l->input == IN_HIDDEN)
+            snprintf(d->size, sizeof d->size, "n %zu toward the label, rows of %zu", d->n,
+                     l->rows);
+        else
+            snprintf(d->size, sizeof d->size, "n %zu", d->n);
     } else {
         snprintf(d->size, sizeof d->size, "%zux%zu", d->rows, d->cols);
     }
