@@ -249,8 +249,8 @@ static int prepare_winner(case_data *d, char *err, size_t errlen)
 }
 
 /* The weight vector of one neuron and what it moves toward: the first
- * image for an input layer, its one-hot label for a label-side row, random
- * values for the cache-sized cases. */
+ * image for an input layer, random values for the cache-sized cases; on
+ * the label side, the whole matrix B (rows x C) and the one-hot labels. */
 static int prepare_nudge(case_data *d, char *err, size_t errlen)
 {
     if (d->input == IN_HIDDEN) { /* the rows x C matrix B, one-hot labels */
@@ -690,13 +690,12 @@ static void layer_case(case_data *d, const bench_op *op, const struct layer *l)
         else /* label side: a row of B */
             d->n = l->input == IN_HIDDEN ? C : l->rows;
         bytes = op->vector_bytes * (uint64_t)d->n;
-        if (op->on == ON_INPUTS && l->input == IN_HIDDEN) /* rows of B */
+        snprintf(d->size, sizeof d->size, "n %zu", d->n);
+        if (op->on == ON_INPUTS && l->input == IN_HIDDEN) { /* the winners' rows of B */
             bytes = 4 * (uint64_t)l->rows * C;
-        if (op->on == ON_INPUTS && l->input == IN_HIDDEN)
             snprintf(d->size, sizeof d->size, "n %zu toward the label, rows of %zu", d->n,
                      l->rows);
-        else
-            snprintf(d->size, sizeof d->size, "n %zu", d->n);
+        }
     } else {
         snprintf(d->size, sizeof d->size, "%zux%zu", d->rows, d->cols);
     }
