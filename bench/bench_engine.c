@@ -87,14 +87,9 @@ struct ecase_data {
     double gather_bytes;  /* grelu_at: the lines of v its indices touch */
 };
 
-typedef struct engine_case {
-    const bdc_family *family;
-    ecase_data *data;
-} engine_case;
-
 static const bdc_roofline *roofline;
 static ecase_data *datas, *prepared;
-static engine_case *cases;
+static bench_case *cases; /* data: an ecase_data */
 static size_t data_count, case_count;
 static volatile size_t bench_sink;
 
@@ -734,9 +729,9 @@ static int working_level(const ecase_data *d)
     return level_of(4.0 * d->n);
 }
 
-static void bench_case(bdc_bench_state *s, void *arg)
+static void run_case(bdc_bench_state *s, void *arg)
 {
-    const engine_case *c = arg;
+    const bench_case *c = arg;
     ecase_data *d = c->data;
     const bdc_family_status status = bench_family_check(s, c->family);
     if (status == BDC_UNAVAILABLE)
@@ -818,14 +813,7 @@ void bench_engine_register(const bdc_roofline *r)
                          bdc_roofline_level_name(d->level_index));
                 d->n = (size_t)(r->probe_bytes[d->level_index] / 4);
             }
-            for (size_t f = 0; f < families; f++) {
-                engine_case *c = &cases[case_count++];
-                c->family = bdc_family_at(f);
-                c->data = d;
-                char name[128];
-                snprintf(name, sizeof name, "%s/%s/%s", op->name, d->shape, c->family->name);
-                bdc_bench_register(name, bench_case, c);
-            }
+            bench_register_families(op->name, d->shape, d, run_case, cases, &case_count);
         }
     }
 }

@@ -90,17 +90,12 @@ struct case_data {
     size_t batch;
 };
 
-typedef struct kernel_case {
-    const bdc_family *family;
-    case_data *data;
-} kernel_case;
-
 static const bdc_roofline *roofline;
 static bdc_config bidir;        /* the published constants */
 static bdc_nudge_coef coef;     /* a nudge of the first epoch's end */
 static case_data *prepared;
 static case_data *datas;
-static kernel_case *cases;
+static bench_case *cases; /* data: a case_data */
 static size_t data_count, case_count;
 static volatile size_t bench_sink; /* winners land here: the calls must happen */
 
@@ -630,9 +625,9 @@ enum { OP_COUNT = sizeof ops / sizeof ops[0] };
 
 /* --- one benchmark ------------------------------------------------------ */
 
-static void bench_case(bdc_bench_state *s, void *arg)
+static void run_case(bdc_bench_state *s, void *arg)
 {
-    const kernel_case *c = arg;
+    const bench_case *c = arg;
     case_data *d = c->data;
     const bdc_family_status status = bench_family_check(s, c->family);
     if (status == BDC_UNAVAILABLE)
@@ -747,15 +742,7 @@ void bench_kernels_register(const bdc_roofline *r, unsigned cache_line_bytes)
                 layer_case(d, op, &layers[s]);
             else
                 level_case(d, op, (int)(s - LAYER_COUNT));
-            for (size_t f = 0; f < families; f++) {
-                kernel_case *c = &cases[case_count++];
-                c->family = bdc_family_at(f);
-                c->data = d;
-                char name[128];
-                snprintf(name, sizeof name, "%s/%s/%s", op->name, d->shape,
-                         c->family->name);
-                bdc_bench_register(name, bench_case, c);
-            }
+            bench_register_families(op->name, d->shape, d, run_case, cases, &case_count);
         }
     }
 }

@@ -31,6 +31,19 @@ bdc_family_status bench_family_check(bdc_bench_state *s, const bdc_family *f)
     return status;
 }
 
+void bench_register_families(const char *op, const char *shape, void *data,
+                             bdc_bench_fn fn, bench_case *cases, size_t *count)
+{
+    for (size_t f = 0; f < bdc_family_count(); f++) {
+        bench_case *c = &cases[(*count)++];
+        c->family = bdc_family_at(f);
+        c->data = data;
+        char name[128];
+        snprintf(name, sizeof name, "%s/%s/%s", op, shape, c->family->name);
+        bdc_bench_register(name, fn, c);
+    }
+}
+
 void bench_report(bdc_bench_state *s, const bdc_roofline *r, const bdc_traffic *t,
                   double items, int level, bdc_family_status status, const char *what)
 {

@@ -17,6 +17,18 @@
  * BDC_UNAVAILABLE (return without running). */
 bdc_family_status bench_family_check(bdc_bench_state *s, const bdc_family *f);
 
+/* One benchmark: a kernel family and the prepared operation and shape it
+ * runs on (the caller's own data). */
+typedef struct bench_case {
+    const bdc_family *family;
+    void *data;
+} bench_case;
+
+/* Registers "op/shape/<family>" for every kernel family, each timed by fn
+ * with the next free entry of cases (*count of them used) as its arg. */
+void bench_register_families(const char *op, const char *shape, void *data,
+                             bdc_bench_fn fn, bench_case *cases, size_t *count);
+
 /* The bytes an access moves at `level`: beyond L1, memory moves whole
  * lines (`lines`, from lines.h); within L1, loads and stores move what
  * they access (`accessed`). */
