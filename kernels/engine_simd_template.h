@@ -34,17 +34,29 @@
 
 /* --- forward_panel ------------------------------------------------------- */
 
-#ifndef ENGINE_OWN_FORWARD_PANEL
 /* #pragma GCC unroll ENGINE_MAX_VECS (the pragma does not expand macros). */
 #define ENGINE_PRAGMA2(x) _Pragma(#x)
 #define ENGINE_PRAGMA(x) ENGINE_PRAGMA2(x)
 #define ENGINE_UNROLL ENGINE_PRAGMA(GCC unroll ENGINE_MAX_VECS)
 
+/* acc[v] += x * row[v], for the nv vectors of one panel row. */
+static inline __attribute__((always_inline)) void
+add_row(V *acc, V x, const float *row, const int nv)
+{
+    ENGINE_UNROLL
+    for (int v = 0; v < nv; v++)
+        acc[v] = V_ADD(acc[v], V_MUL(x, V_LOAD(row + v * W)));
+}
+
 /* `nv` vectors of a panel row of `width` floats, from column `col`, for a
  * block of samples: the accumulators of a sample stay in registers over
  * its entries of the chunk and are stored once.  nv (and, where a caller
  * passes constants, width and col) are constants after inlining, so the
- * row is addressed with constant displacements. */
+ * row is addressed with constant displacements.  Each entry's row address
+ * and broadcast are taken one entry ahead (the last entry's row added
+ * after the loop): the row loads then need not wait for their index to
+ * load (3-7 % less time per call here, docs/engine.md).  A family with a
+ * forward_panel of its own may call this too. */
 static inline __attribute__((always_inline)) void
 forward_nv(const float *panel, size_t width, size_t col, const uint32_t *idx,
            const float *val, const uint32_t *pos, size_t pos_stride,
@@ -56,13 +68,19 @@ forward_nv(const float *panel, size_t width, size_t col, const uint32_t *idx,
         ENGINE_UNROLL
         for (int v = 0; v < nv; v++)
             acc[v] = fresh ? V_ZERO() : V_LOAD(sum + v * W);
+        uint32_t k = pos[s * pos_stride];
         const uint32_t end = pos[s * pos_stride + 1];
-        for (uint32_t k = pos[s * pos_stride]; k < end; k++) {
-            const V x = V_SET1(val[k]);
+        if (k < end) {
+            V x = V_SET1(val[k]);
             const float *row = panel + (size_t)idx[k] * width + col;
-        ENGINE_UNROLL
-            for (int v = 0; v < nv; v++)
-                acc[v] = V_ADD(acc[v], V_MUL(x, V_LOAD(row + v * W)));
+            for (; k + 1 < end; k++) {
+                const V next_x = V_SET1(val[k + 1]);
+                const float *next_row = panel + (size_t)idx[k + 1] * width + col;
+                add_row(acc, x, row, nv);
+                x = next_x;
+                row = next_row;
+            }
+            add_row(acc, x, row, nv);
         }
         ENGINE_UNROLL
         for (int v = 0; v < nv; v++)
@@ -70,6 +88,7 @@ forward_nv(const float *panel, size_t width, size_t col, const uint32_t *idx,
     }
 }
 
+#ifndef ENGINE_OWN_FORWARD_PANEL
 #define ENGINE_FORWARD(nv)                                                    \
     static __attribute__((noinline)) void forward_##nv(                     \
         const float *panel, size_t width, size_t col, const uint32_t *idx, \

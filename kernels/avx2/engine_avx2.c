@@ -7,51 +7,24 @@
  * docs/engine.md explains the choices. */
 #include "vec_avx2.h"
 
-#define ENGINE_MAX_VECS 8 /* (unused: forward_panel is its own) */
+#define ENGINE_MAX_VECS 8 /* a panel is at most 8 vectors */
 #define ENGINE_OWN_FORWARD_PANEL
 #define ENGINE_OWN_DOT_ROWS
 #define ENGINE_OWN_ABOVE
 
 #include "../engine_simd_template.h"
 
-/* One panel of `nv` vectors (8 * nv neurons) for a block of samples: the
- * accumulators of a sample stay in registers over its entries of the chunk
- * and are stored once.  nv is a constant after inlining, so the row is
- * addressed with constant displacements. */
-static inline __attribute__((always_inline)) void
-forward_nv(const float *panel, const uint32_t *idx, const float *val,
-           const uint32_t *pos, size_t pos_stride, size_t nsamples, int fresh,
-           float *out, size_t ldo, const int nv)
-{
-    const size_t width = (size_t)nv * W;
-    for (size_t s = 0; s < nsamples; s++) {
-        float *sum = out + s * ldo;
-        simde__m256 acc[8];
-#pragma GCC unroll 8
-        for (int v = 0; v < nv; v++)
-            acc[v] = fresh ? simde_mm256_setzero_ps() : simde_mm256_loadu_ps(sum + v * W);
-        const uint32_t end = pos[s * pos_stride + 1];
-        for (uint32_t k = pos[s * pos_stride]; k < end; k++) {
-            const simde__m256 x = simde_mm256_set1_ps(val[k]);
-            const float *row = panel + (size_t)idx[k] * width;
-#pragma GCC unroll 8
-            for (int v = 0; v < nv; v++)
-                acc[v] = simde_mm256_add_ps(acc[v],
-                                            simde_mm256_mul_ps(x, simde_mm256_loadu_ps(row + v * W)));
-        }
-#pragma GCC unroll 8
-        for (int v = 0; v < nv; v++)
-            simde_mm256_storeu_ps(sum + v * W, acc[v]);
-    }
-}
-
+/* One pass of constant width over a panel of `nv` vectors (8 * nv
+ * neurons): the template's forward_nv with width nv * 8 and column 0,
+ * constants after inlining. */
 #define BDC_FORWARD(nv)                                                           \
     static __attribute__((noinline)) void forward_##nv(                         \
         const float *panel, const uint32_t *idx, const float *val,             \
         const uint32_t *pos, size_t pos_stride, size_t nsamples, int fresh,    \
         float *out, size_t ldo)                                                \
     {                                                                          \
-        forward_nv(panel, idx, val, pos, pos_stride, nsamples, fresh, out, ldo, nv); \
+        forward_nv(panel, (size_t)nv * W, 0, idx, val, pos, pos_stride, nsamples, \
+                   fresh, out, ldo, nv);                                        \
     }
 BDC_FORWARD(1) BDC_FORWARD(2) BDC_FORWARD(3) BDC_FORWARD(4)
 BDC_FORWARD(5) BDC_FORWARD(6) BDC_FORWARD(7) BDC_FORWARD(8)
