@@ -243,25 +243,54 @@ START_TEST(help_goes_to_stdout)
 }
 END_TEST
 
+/* Runs a script's command line (its stderr to errf) and checks that it
+ * refused: exit 2, one line of error naming `named`, and no file at out. */
+static void script_refuses(const char *cmd, const char *named, const char *errf,
+                           const char *out)
+{
+    char err[4096];
+    const int status = system(cmd);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "%s: status %d", cmd, status);
+    bdc_test_read(errf, err, sizeof err);
+    ck_assert_msg(strstr(err, named) != NULL && bdc_test_lines(err) == 1, "%s: %s", cmd, err);
+    ck_assert_int_ne(access(out, F_OK), 0);
+}
+
 /* scripts/family-speedup.sh refuses a REPEATS that is not a positive
  * number before it trains anything: exit 2, one line naming it, no CSV. */
 START_TEST(family_speedup_refuses_bad_repeats)
 {
     static const char *const repeats[] = {"0", "x", "-1", "2a"};
-    char dir[512], csv[600], errf[600], cmd[2048], err[4096];
+    char dir[512], csv[600], errf[600], cmd[2048];
     bdc_test_tmpdir(dir, sizeof dir);
     snprintf(csv, sizeof csv, "%s/out.csv", dir);
     snprintf(errf, sizeof errf, "%s/err", dir);
     for (size_t i = 0; i < sizeof repeats / sizeof repeats[0]; i++) {
         snprintf(cmd, sizeof cmd, "REPEATS='%s' BDC_BIN='%s' sh scripts/family-speedup.sh %s 2>%s",
                  repeats[i], bdc_test_bin(), csv, errf);
-        const int status = system(cmd);
-        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "REPEATS=%s: status %d",
-                      repeats[i], status);
-        bdc_test_read(errf, err, sizeof err);
-        ck_assert_msg(strstr(err, "REPEATS") != NULL && bdc_test_lines(err) == 1,
-                      "REPEATS=%s: %s", repeats[i], err);
-        ck_assert_int_ne(access(csv, F_OK), 0);
+        script_refuses(cmd, "REPEATS", errf, csv);
+    }
+    bdc_test_remove_tree(dir);
+}
+END_TEST
+
+/* scripts/bench-ab.sh refuses a PAIRS that is not a positive number and a
+ * revision that is not a commit before it builds anything: exit 2, one
+ * line naming what is wrong, no CSV. */
+START_TEST(bench_ab_refuses_bad_arguments)
+{
+    static const struct {
+        const char *old_rev, *pairs, *named;
+    } refused[] = {{"HEAD", "0", "PAIRS"}, {"HEAD", "x", "PAIRS"}, {"HEAD", "-3", "PAIRS"},
+                   {"no-such-revision", "1", "no-such-revision"}};
+    char dir[512], csv[600], errf[600], cmd[2048];
+    bdc_test_tmpdir(dir, sizeof dir);
+    snprintf(csv, sizeof csv, "%s/out.csv", dir);
+    snprintf(errf, sizeof errf, "%s/err", dir);
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(cmd, sizeof cmd, "sh scripts/bench-ab.sh '%s' HEAD forward_panel %s '%s' 2>%s",
+                 refused[i].old_rev, csv, refused[i].pairs, errf);
+        script_refuses(cmd, refused[i].named, errf, csv);
     }
     bdc_test_remove_tree(dir);
 }
@@ -294,6 +323,7 @@ Suite *bdc_suite_e2e(void)
     tcase_add_loop_test(usage, bad_usage_is_one_line_and_a_status, 0, N_BAD);
     tcase_add_test(usage, help_goes_to_stdout);
     tcase_add_test(usage, family_speedup_refuses_bad_repeats);
+    tcase_add_test(usage, bench_ab_refuses_bad_arguments);
     suite_add_tcase(s, usage);
     return s;
 }
