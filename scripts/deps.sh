@@ -23,27 +23,32 @@ packages_for() {
     esac
 }
 
-missing=""
-foreign=""
-for group in "$@"; do
-    for entry in $(packages_for "$group"); do
-        p=${entry%%:*}
-        cmd=${entry#*:}
-        if [ "$cmd" != "$entry" ] && command -v "$cmd" >/dev/null 2>&1; then
-            continue
-        fi
-        case "$p" in
-        *@*) arch=${p#*@}; p="${p%@*}:$arch" ;;
-        *) arch="" ;;
-        esac
-        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
-            missing="$missing $p"
-            if [ -n "$arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
-                foreign="$foreign $arch"
+# Sets $missing and $foreign from the groups on the command line.
+find_missing() {
+    missing=""
+    foreign=""
+    for group in "$@"; do
+        for entry in $(packages_for "$group"); do
+            p=${entry%%:*}
+            cmd=${entry#*:}
+            if [ "$cmd" != "$entry" ] && command -v "$cmd" >/dev/null 2>&1; then
+                continue
             fi
-        fi
+            case "$p" in
+            *@*) arch=${p#*@}; p="${p%@*}:$arch" ;;
+            *) arch="" ;;
+            esac
+            if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+                missing="$missing $p"
+                if [ -n "$arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+                    foreign="$foreign $arch"
+                fi
+            fi
+        done
     done
-done
+}
+
+find_missing "$@"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -54,6 +59,12 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "bdc: install them (e.g. sudo apt-get install$missing) and run make again" >&2
     exit 1
 fi
+# make -j runs several of these at once, and apt allows one at a time: wait
+# for any other bdc install, then look again at what it left missing.
+exec 9>/var/lock/bdc-deps.lock
+flock 9
+find_missing "$@"
+[ -z "$missing" ] && exit 0
 echo "bdc: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 for arch in $foreign; do
