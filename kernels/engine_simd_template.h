@@ -54,8 +54,8 @@ add_row(V *acc, V x, const float *row, const int nv)
  * passes constants, width and col) are constants after inlining, so the
  * row is addressed with constant displacements.  Each entry's row address
  * and broadcast are taken one entry ahead (the last entry's row added
- * after the loop): the row loads then need not wait for their index to
- * load (3-7 % less time per call here, docs/engine.md).  A family with a
+ * after the loop), so the row loads need not wait for their index to
+ * load (docs/engine.md has what that measured).  A family with a
  * forward_panel of its own may call this too. */
 static inline __attribute__((always_inline)) void
 forward_nv(const float *panel, size_t width, size_t col, const uint32_t *idx,

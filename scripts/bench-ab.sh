@@ -4,9 +4,11 @@
 # FILTER with the two binaries in turn, PAIRS times, and writes a CSV of
 # every pair:
 #   pair,benchmark,old_ns,new_ns,new_over_old
-# and, per benchmark, a last row "median" (of the per-pair ratios).
-# A slow spell of the machine then falls on both sides of a pair, and the
-# median of the ratios drops the pairs it split.
+# and, per benchmark, two last rows: "median" (of the per-pair ratios) and
+# "fastest" (each side's fastest time, and their ratio).  A slow spell of
+# the machine then falls on both sides of a pair, and the median of the
+# ratios drops the pairs it split; noise only ever adds time, so the
+# fastest runs show what each side can do when it is left alone.
 #
 # usage: scripts/bench-ab.sh OLD_REV NEW_REV FILTER OUT.csv [PAIRS]
 #   e.g. scripts/bench-ab.sh HEAD~1 HEAD 'forward_panel/784x1500/avx2' /tmp/ab.csv 7
@@ -16,7 +18,7 @@
 set -eu
 
 if [ $# -lt 4 ] || [ "$1" = "--help" ]; then
-    sed -n '2,15s/^# \{0,1\}//p' "$0"
+    sed -n '2,17s/^# \{0,1\}//p' "$0"
     [ $# -ge 1 ] && [ "$1" = "--help" ] && exit 0
     exit 2
 fi
@@ -66,7 +68,7 @@ def times(path):
     return {b["run_name"]: b["real_time"] * {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
             for b in runs if b.get("run_type", "iteration") == "iteration"
             and not b.get("error_occurred") and b["real_time"] > 0}
-rows, ratios = [], {}
+rows, ratios, fastest = [], {}, {}
 for i in range(1, pairs + 1):
     old = times(os.path.join(tmp, "old.%d.json" % i))
     new = times(os.path.join(tmp, "new.%d.json" % i))
@@ -75,6 +77,8 @@ for i in range(1, pairs + 1):
             r = new[name] / old[name]
             rows.append((str(i), name, old[name], new[name], r))
             ratios.setdefault(name, []).append(r)
+            o, n = fastest.get(name, (old[name], new[name]))
+            fastest[name] = (min(o, old[name]), min(n, new[name]))
 if not rows:
     sys.exit("bench-ab.sh: no benchmark matches '%s' in both commits" % filt)
 with open(out + ".tmp", "w") as f:  # renamed when whole: no half-written CSV
@@ -83,8 +87,13 @@ with open(out + ".tmp", "w") as f:  # renamed when whole: no half-written CSV
         f.write("%s,%s,%.1f,%.1f,%.4f\n" % (p, name, o, n, r))
     for name in sorted(ratios):
         f.write("median,%s,,,%.4f\n" % (name, statistics.median(ratios[name])))
+    for name in sorted(fastest):
+        o, n = fastest[name]
+        f.write("fastest,%s,%.1f,%.1f,%.4f\n" % (name, o, n, n / o))
 os.replace(out + ".tmp", out)
 for name in sorted(ratios):
     rs = ratios[name]
-    print("%s: new/old %.3f (median of %d pairs; %.3f-%.3f)" % (name, statistics.median(rs), len(rs), min(rs), max(rs)))
+    o, n = fastest[name]
+    print("%s: new/old %.3f (median of %d pairs; %.3f-%.3f), fastest runs %.3f"
+          % (name, statistics.median(rs), len(rs), min(rs), max(rs), n / o))
 EOF
