@@ -243,17 +243,28 @@ START_TEST(help_goes_to_stdout)
 }
 END_TEST
 
-/* Runs a script's command line (its stderr to errf) and checks that it
- * refused: exit 2, one line of error naming `named`, and no file at out. */
-static void script_refuses(const char *cmd, const char *named, const char *errf,
-                           const char *out)
+/* A scratch folder for a script's output CSV and its stderr. */
+typedef struct {
+    char dir[512], csv[600], errf[600];
+} script_scratch;
+
+static void script_scratch_make(script_scratch *t)
+{
+    bdc_test_tmpdir(t->dir, sizeof t->dir);
+    snprintf(t->csv, sizeof t->csv, "%s/out.csv", t->dir);
+    snprintf(t->errf, sizeof t->errf, "%s/err", t->dir);
+}
+
+/* Runs a script's command line (its stderr to t->errf) and checks that it
+ * refused: exit 2, one line of error naming `named`, and no t->csv. */
+static void script_refuses(const char *cmd, const char *named, const script_scratch *t)
 {
     char err[4096];
     const int status = system(cmd);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "%s: status %d", cmd, status);
-    bdc_test_read(errf, err, sizeof err);
+    bdc_test_read(t->errf, err, sizeof err);
     ck_assert_msg(strstr(err, named) != NULL && bdc_test_lines(err) == 1, "%s: %s", cmd, err);
-    ck_assert_int_ne(access(out, F_OK), 0);
+    ck_assert_int_ne(access(t->csv, F_OK), 0);
 }
 
 /* scripts/family-speedup.sh refuses a REPEATS that is not a positive
@@ -261,16 +272,15 @@ static void script_refuses(const char *cmd, const char *named, const char *errf,
 START_TEST(family_speedup_refuses_bad_repeats)
 {
     static const char *const repeats[] = {"0", "x", "-1", "2a"};
-    char dir[512], csv[600], errf[600], cmd[2048];
-    bdc_test_tmpdir(dir, sizeof dir);
-    snprintf(csv, sizeof csv, "%s/out.csv", dir);
-    snprintf(errf, sizeof errf, "%s/err", dir);
+    script_scratch t;
+    char cmd[2048];
+    script_scratch_make(&t);
     for (size_t i = 0; i < sizeof repeats / sizeof repeats[0]; i++) {
         snprintf(cmd, sizeof cmd, "REPEATS='%s' BDC_BIN='%s' sh scripts/family-speedup.sh %s 2>%s",
-                 repeats[i], bdc_test_bin(), csv, errf);
-        script_refuses(cmd, "REPEATS", errf, csv);
+                 repeats[i], bdc_test_bin(), t.csv, t.errf);
+        script_refuses(cmd, "REPEATS", &t);
     }
-    bdc_test_remove_tree(dir);
+    bdc_test_remove_tree(t.dir);
 }
 END_TEST
 
@@ -283,16 +293,15 @@ START_TEST(bench_ab_refuses_bad_arguments)
         const char *old_rev, *pairs, *named;
     } refused[] = {{"HEAD", "0", "PAIRS"}, {"HEAD", "x", "PAIRS"}, {"HEAD", "-3", "PAIRS"},
                    {"no-such-revision", "1", "no-such-revision"}};
-    char dir[512], csv[600], errf[600], cmd[2048];
-    bdc_test_tmpdir(dir, sizeof dir);
-    snprintf(csv, sizeof csv, "%s/out.csv", dir);
-    snprintf(errf, sizeof errf, "%s/err", dir);
+    script_scratch t;
+    char cmd[2048];
+    script_scratch_make(&t);
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         snprintf(cmd, sizeof cmd, "sh scripts/bench-ab.sh '%s' HEAD forward_panel %s '%s' 2>%s",
-                 refused[i].old_rev, csv, refused[i].pairs, errf);
-        script_refuses(cmd, refused[i].named, errf, csv);
+                 refused[i].old_rev, t.csv, refused[i].pairs, t.errf);
+        script_refuses(cmd, refused[i].named, &t);
     }
-    bdc_test_remove_tree(dir);
+    bdc_test_remove_tree(t.dir);
 }
 END_TEST
 
