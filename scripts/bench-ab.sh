@@ -24,6 +24,9 @@ if [ $# -lt 4 ] || [ "$1" = "--help" ]; then
 fi
 old_rev=$1 new_rev=$2 filter=$3 out=$4 pairs=${5:-5}
 case "$pairs" in ''|*[!0-9]*|0) echo "bench-ab.sh: PAIRS must be a positive number, not '$pairs'" >&2; exit 2 ;; esac
+out_dir=$(dirname "$out")
+[ -d "$out_dir" ] && [ -w "$out_dir" ] ||
+    { echo "bench-ab.sh: cannot write $out: '$out_dir' is not a writable folder" >&2; exit 2; }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -284,21 +284,25 @@ START_TEST(family_speedup_refuses_bad_repeats)
 }
 END_TEST
 
-/* scripts/bench-ab.sh refuses a PAIRS that is not a positive number and a
- * revision that is not a commit before it builds anything: exit 2, one
- * line naming what is wrong, no CSV. */
+/* scripts/bench-ab.sh refuses a PAIRS that is not a positive number, a
+ * revision that is not a commit and an OUT.csv it could not write, before
+ * it builds anything: exit 2, one line naming what is wrong, no CSV. */
 START_TEST(bench_ab_refuses_bad_arguments)
 {
     static const struct {
-        const char *old_rev, *pairs, *named;
-    } refused[] = {{"HEAD", "0", "PAIRS"}, {"HEAD", "x", "PAIRS"}, {"HEAD", "-3", "PAIRS"},
-                   {"no-such-revision", "1", "no-such-revision"}};
+        const char *old_rev, *pairs, *out, *named;
+    } refused[] = {{"HEAD", "0", "", "PAIRS"},
+                   {"HEAD", "x", "", "PAIRS"},
+                   {"HEAD", "-3", "", "PAIRS"},
+                   {"no-such-revision", "1", "", "no-such-revision"},
+                   {"HEAD", "1", "/no-such-folder/ab.csv", "/no-such-folder"}};
     script_scratch t;
     char cmd[2048];
     script_scratch_make(&t);
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        const char *out = *refused[i].out ? refused[i].out : t.csv;
         snprintf(cmd, sizeof cmd, "sh scripts/bench-ab.sh '%s' HEAD forward_panel %s '%s' 2>%s",
-                 refused[i].old_rev, t.csv, refused[i].pairs, t.errf);
+                 refused[i].old_rev, out, refused[i].pairs, t.errf);
         script_refuses(cmd, refused[i].named, &t);
     }
     bdc_test_remove_tree(t.dir);
